@@ -1,0 +1,19 @@
+# Warnings and sanitizers as an INTERFACE target that every dcsim target links privately.
+add_library(dcsim_options INTERFACE)
+add_library(dcsim::options ALIAS dcsim_options)
+target_compile_features(dcsim_options INTERFACE cxx_std_20)
+target_compile_options(dcsim_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+# GCC 12 reports -Wrestrict inside libstdc++ for `"literal" + std::string` at -O2 (GCC bug 105329, a false
+# positive fixed in GCC 13); silence only that warning, only there.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
+   AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(dcsim_options INTERFACE -Wno-restrict)
+endif()
+if(DCSIM_WERROR)
+  target_compile_options(dcsim_options INTERFACE -Werror)
+endif()
+if(DCSIM_SANITIZE)
+  target_compile_options(dcsim_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                 -fno-sanitize-recover=undefined)
+  target_link_options(dcsim_options INTERFACE -fsanitize=address,undefined)
+endif()

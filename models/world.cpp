@@ -1,0 +1,27 @@
+#include "models/world.hpp"
+
+#include "models/queueing/mmc.hpp"
+
+namespace dcsim::models {
+
+const std::vector<std::string>& known_sections() {
+  static const std::vector<std::string> k = {"mmc"};
+  return k;
+}
+
+void build(const Params& root, Run& run) {
+  for (const auto& s : known_sections()) (void)root.has(s);  // known names, for "did you mean"
+  const SimTime measured = run.settings().duration - run.settings().warmup;
+  bool any = false;
+  if (auto p = root.optional_table("mmc")) {
+    run.emplace_model<queueing::MMcModel>("mmc", queueing::MMcParams::from(*p), measured);
+    any = true;
+  }
+  if (!any) {
+    std::string list;
+    for (const auto& s : known_sections()) list += (list.empty() ? "[" : ", [") + s + "]";
+    throw ConfigError(root.loc(), "", "at least one model section (" + list + ")", "none");
+  }
+}
+
+}  // namespace dcsim::models

@@ -1,0 +1,80 @@
+#include "sim/cli/job.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <limits>
+
+#include "models/world.hpp"
+#include "sim/cli/progress.hpp"
+#include "sim/cli/version.hpp"
+#include "sim/io/hdf5_output.hpp"
+
+namespace dcsim::cli {
+
+Job prepare_job(const std::string& scenario_path, const std::vector<std::string>& overrides) {
+  Job job;
+  job.scenario = io::load_scenario(scenario_path, overrides);
+  const Params root(job.scenario.root, "");
+  const RunSettings settings = RunSettings::from(root.table("simulation"));
+  job.run = std::make_unique<Run>(settings);
+  models::build(root, *job.run);
+  check_unknown_keys(job.scenario.root);
+  return job;
+}
+
+std::string default_output_path(const std::string& scenario_path) {
+  return (std::filesystem::path("out") / std::filesystem::path(scenario_path).stem()).string() + ".h5";
+}
+
+JobResult execute_job(Job& job, const ExecuteOptions& opt) {
+  JobResult result;
+  Run& run = *job.run;
+  const RunSettings& rs = run.settings();
+  const auto t0 = std::chrono::steady_clock::now();
+
+  io::OutputMetadata meta;
+  meta.dcsim_version = DCSIM_VERSION;
+  meta.seed = rs.seed;
+  meta.run_index = rs.run_index;
+  meta.scenario_file = job.scenario.path;
+  meta.scenario_text = job.scenario.resolved_text;
+  meta.duration_s = rs.duration.to_seconds();
+  meta.warmup_s = rs.warmup.to_seconds();
+  meta.sample_interval_s = rs.sample_interval.to_seconds();
+  const auto expected = static_cast<std::size_t>(rs.duration / rs.sample_interval) + 1;
+
+  io::Hdf5Recorder recorder(opt.output_path, meta, expected);
+  run.add_sink(recorder);
+
+  Engine& engine = run.engine();
+  engine.set_interrupt_flag(opt.interrupt);
+  std::unique_ptr<Progress> progress;
+  if (opt.progress) {
+    progress = std::make_unique<Progress>(rs.duration, opt.progress_tty, opt.progress_interval_s);
+    engine.set_monitor(1 << 14, [&] { progress->update(engine.now(), engine.events_processed()); });
+  }
+
+  try {
+    result.outcome = run.execute();
+    if (progress) progress->finish();
+    run.check_invariants();
+    result.summary = run.summarize();
+    recorder.write_summary(result.summary);
+    const double end_s = result.outcome.end.to_seconds();
+    result.output_path = result.outcome.complete()
+                             ? recorder.close_complete(end_s, to_string(result.outcome.reason))
+                             : recorder.close_incomplete(end_s, to_string(result.outcome.reason));
+  } catch (const std::exception& e) {
+    if (progress) progress->finish();
+    result.error = e.what();
+    try {
+      result.output_path = recorder.close_incomplete(engine.now().to_seconds(), std::string("error: ") + e.what());
+    } catch (const std::exception&) {
+      result.output_path = recorder.partial_path();
+    }
+  }
+  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace dcsim::cli

@@ -1,0 +1,299 @@
+// The dcsim command: run, validate, info.
+//
+// Exit codes: 0 success; 1 a run-time failure (a broken invariant, an I/O error); 2 bad input or usage
+// (nothing is written); 128 + signal when interrupted by SIGINT or SIGTERM (the output stays OUT.partial,
+// readable, with status "incomplete").
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/program_options.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "models/world.hpp"
+#include "sim/cli/job.hpp"
+#include "sim/cli/version.hpp"
+#include "sim/io/hdf5_output.hpp"
+
+namespace po = boost::program_options;
+using namespace dcsim;
+
+namespace {
+
+// The one piece of global state: a signal handler can reach nothing else.
+std::atomic<bool> g_interrupted{false};
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void on_signal(int sig) {
+  g_signal = sig;
+  g_interrupted.store(true, std::memory_order_relaxed);
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+constexpr int kOk = 0, kFailed = 1, kBadInput = 2;
+
+const char* kUsage =
+    "usage: dcsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO [-o OUT.h5] [--set key=value]... [--seed N] [--run-index N] [--quiet]\n"
+    "                        run a scenario, write HDF5, print a summary\n"
+    "  validate SCENARIO [--set key=value]...\n"
+    "                        check a scenario (units, ranges, unknown keys) without running it\n"
+    "  info OUT.h5 [--scenario]\n"
+    "                        show an output file's metadata, series and summary\n"
+    "\n"
+    "options:\n"
+    "  -h, --help            this help (dcsim <command> --help for a command's options)\n"
+    "  -V, --version         print the version\n"
+    "\n"
+    "exit codes: 0 ok, 1 run-time failure, 2 bad input or usage, 130/143 interrupted (SIGINT/SIGTERM)\n";
+
+std::string with_commas(std::uint64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
+
+std::string value_text(const Summary::Value& v) {
+  char buf[64];
+  if (const auto* d = std::get_if<double>(&v)) {
+    std::snprintf(buf, sizeof buf, "%.6g", *d);
+    return buf;
+  }
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return with_commas(static_cast<std::uint64_t>(*i));
+  return std::get<std::string>(v);
+}
+
+double peak_memory_mib() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+struct CommandLine {
+  po::variables_map vm;
+  bool help = false;
+};
+
+// Parses a subcommand's arguments; throws po::error on bad usage.
+CommandLine parse(const std::vector<std::string>& args, const po::options_description& desc,
+                  const po::positional_options_description& pos) {
+  CommandLine cl;
+  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), cl.vm);
+  cl.help = cl.vm.count("help") > 0;
+  if (!cl.help) po::notify(cl.vm);
+  return cl;
+}
+
+std::vector<std::string> collect_overrides(const po::variables_map& vm) {
+  std::vector<std::string> o;
+  if (vm.count("set")) o = vm["set"].as<std::vector<std::string>>();
+  if (vm.count("seed")) o.push_back("simulation.seed=" + std::to_string(vm["seed"].as<std::uint64_t>()));
+  if (vm.count("run-index")) o.push_back("simulation.run_index=" + std::to_string(vm["run-index"].as<std::uint64_t>()));
+  return o;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description desc("dcsim run SCENARIO [options]");
+  desc.add_options()("help,h", "this help")("scenario", po::value<std::string>()->required(), "scenario TOML file")(
+      "output,o", po::value<std::string>(), "output HDF5 file (default out/<scenario name>.h5)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a scenario value: --set key.path=value (repeatable)")(
+      "seed", po::value<std::uint64_t>(), "scenario seed (same as --set simulation.seed=N)")(
+      "run-index", po::value<std::uint64_t>(), "run index for independent replications (simulation.run_index)")(
+      "quiet,q", "no progress reports")("progress-interval", po::value<double>()->default_value(10.0),
+                                        "seconds between progress lines when stderr is not a terminal");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const CommandLine cl = parse(args, desc, pos);
+  if (cl.help) {
+    std::cout << desc << "\n";
+    return kOk;
+  }
+  const auto& vm = cl.vm;
+  const std::string scenario_path = vm["scenario"].as<std::string>();
+  const bool quiet = vm.count("quiet") > 0;
+
+  cli::Job job;
+  try {
+    job = cli::prepare_job(scenario_path, collect_overrides(vm));
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+
+  cli::ExecuteOptions opt;
+  opt.output_path = vm.count("output") ? vm["output"].as<std::string>() : cli::default_output_path(scenario_path);
+  opt.interrupt = &g_interrupted;
+  opt.progress = !quiet;
+  opt.progress_tty = isatty(STDERR_FILENO) == 1;
+  opt.progress_interval_s = vm["progress-interval"].as<double>();
+  install_signal_handlers();
+
+  cli::JobResult r;
+  try {
+    r = cli::execute_job(job, opt);
+  } catch (const std::exception& e) {
+    std::cerr << "dcsim run: " << e.what() << "\n";
+    return kFailed;
+  }
+
+  const RunSettings& rs = job.run->settings();
+  const double events = static_cast<double>(r.outcome.events);
+  std::printf("dcsim %s  %s  seed %llu  run %llu\n", DCSIM_VERSION, scenario_path.c_str(),
+              static_cast<unsigned long long>(rs.seed), static_cast<unsigned long long>(rs.run_index));
+  std::printf("  %-16s %s (%.6g s), measured after a %s warm-up\n", "simulated span",
+              format_time(r.outcome.end).c_str(), r.outcome.end.to_seconds(), format_time(rs.warmup).c_str());
+  std::printf("  %-16s %s\n", "events", with_commas(r.outcome.events).c_str());
+  std::printf("  %-16s %.3f s (%.3g M events/s)\n", "wall time", r.wall_s, r.wall_s > 0 ? events / r.wall_s / 1e6 : 0.0);
+  std::printf("  %-16s %.1f MiB\n", "peak memory", peak_memory_mib());
+  std::printf("  %-16s %s (%llu samples, %zu series, status %s)\n", "output", r.output_path.c_str(),
+              static_cast<unsigned long long>(r.outcome.samples), job.run->engine().probes().size(),
+              r.error.empty() && r.outcome.complete() ? "complete" : "incomplete");
+  if (!r.summary.entries().empty()) {
+    std::size_t w = 0;
+    for (const auto& e : r.summary.entries()) w = std::max(w, e.name.size());
+    std::printf("results\n");
+    for (const auto& e : r.summary.entries()) {
+      std::printf("  %-*s %12s %-5s %s\n", static_cast<int>(w), e.name.c_str(), value_text(e.value).c_str(),
+                  e.unit == "1" ? "" : e.unit.c_str(), e.description.c_str());
+    }
+  }
+  std::fflush(stdout);
+  if (!r.error.empty()) {
+    std::cerr << "dcsim run: the run failed: " << r.error << "\n"
+              << "dcsim run: what was recorded is in " << r.output_path << " (status incomplete)\n";
+    return kFailed;
+  }
+  if (r.outcome.reason == StopReason::interrupted) {
+    std::cerr << "dcsim run: interrupted at t = " << format_time(r.outcome.end) << "; partial results in "
+              << r.output_path << " (status incomplete)\n";
+    return 128 + (g_signal ? static_cast<int>(g_signal) : SIGINT);
+  }
+  return kOk;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  po::options_description desc("dcsim validate SCENARIO [options]");
+  desc.add_options()("help,h", "this help")("scenario", po::value<std::string>()->required(), "scenario TOML file")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a scenario value (repeatable)")(
+      "seed", po::value<std::uint64_t>(), "scenario seed")("run-index", po::value<std::uint64_t>(), "run index")(
+      "print", "print the resolved scenario (TOML) on stdout");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const CommandLine cl = parse(args, desc, pos);
+  if (cl.help) {
+    std::cout << desc << "\n";
+    return kOk;
+  }
+  const std::string path = cl.vm["scenario"].as<std::string>();
+  try {
+    cli::Job job = cli::prepare_job(path, collect_overrides(cl.vm));
+    if (cl.vm.count("print")) {
+      std::cout << job.scenario.resolved_text;
+      return kOk;
+    }
+    const RunSettings& rs = job.run->settings();
+    std::printf("%s: ok (%zu model%s, %s simulated, %s warm-up, %lld samples, seed %llu)\n", path.c_str(),
+                job.run->models().size(), job.run->models().size() == 1 ? "" : "s",
+                format_time(rs.duration).c_str(), format_time(rs.warmup).c_str(),
+                static_cast<long long>(rs.duration / rs.sample_interval), static_cast<unsigned long long>(rs.seed));
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  return kOk;
+}
+
+int cmd_info(const std::vector<std::string>& args) {
+  po::options_description desc("dcsim info OUT.h5 [options]");
+  desc.add_options()("help,h", "this help")("file", po::value<std::string>()->required(), "dcsim output file")(
+      "scenario", "print the resolved scenario stored in the file");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  const CommandLine cl = parse(args, desc, pos);
+  if (cl.help) {
+    std::cout << desc << "\n";
+    return kOk;
+  }
+  const std::string path = cl.vm["file"].as<std::string>();
+  if (access(path.c_str(), R_OK) != 0) {
+    std::cerr << path << ": error: cannot open the file (does it exist?)\n";
+    return kBadInput;
+  }
+  io::OutputInfo info;
+  try {
+    info = io::read_output_info(path);
+  } catch (const std::exception& e) {
+    std::cerr << path << ": error: " << e.what() << "\n";
+    return kBadInput;
+  }
+  if (cl.vm.count("scenario")) {
+    std::cout << info.scenario_text;
+    return kOk;
+  }
+  std::printf("%s\n", path.c_str());
+  for (const auto& [k, v] : info.root_attributes) std::printf("  %-18s %s\n", k.c_str(), v.c_str());
+  std::printf("time series: %llu samples from %.6g s to %.6g s\n", static_cast<unsigned long long>(info.samples),
+              info.first_time_s, info.last_time_s);
+  std::size_t w = 0;
+  for (const auto& s : info.series) w = std::max(w, s.path.size());
+  for (const auto& s : info.series) {
+    std::printf("  %-*s [%s] %s (%s)\n", static_cast<int>(w), s.path.c_str(), s.units.c_str(), s.description.c_str(),
+                s.sampling.c_str());
+  }
+  std::printf("summary: %zu values\n", info.summary.size());
+  w = 0;
+  for (const auto& r : info.summary) w = std::max(w, r.name.size());
+  for (const auto& r : info.summary) {
+    std::printf("  %-*s %12s %-5s %s\n", static_cast<int>(w), r.name.c_str(), value_text(r.value).c_str(),
+                r.units == "1" ? "" : r.units.c_str(), r.description.c_str());
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return kBadInput;
+  }
+  const std::string cmd = args.front();
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    std::cout << "dcsim " << DCSIM_VERSION << " — a discrete-event simulator of AI data centres\n\n" << kUsage;
+    return kOk;
+  }
+  if (cmd == "-V" || cmd == "--version") {
+    std::cout << "dcsim " << DCSIM_VERSION << "\n";
+    return kOk;
+  }
+  args.erase(args.begin());
+  try {
+    if (cmd == "run") return cmd_run(args);
+    if (cmd == "validate") return cmd_validate(args);
+    if (cmd == "info") return cmd_info(args);
+  } catch (const po::error& e) {
+    std::cerr << "dcsim " << cmd << ": " << e.what() << "\n(see dcsim " << cmd << " --help)\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "dcsim " << cmd << ": " << e.what() << "\n";
+    return kFailed;
+  }
+  std::cerr << "dcsim: unknown command '" << cmd << "'\n\n" << kUsage;
+  return kBadInput;
+}

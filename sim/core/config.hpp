@@ -1,0 +1,194 @@
+// Scenario parameters: a format-neutral tree of values with their source locations, and the reader
+// through which models declare and read their parameters.
+//
+// The io layer turns a TOML file (plus --set overrides) into a ConfigValue tree; models read it through
+// Params, naming each key with the kind of quantity, the valid range and a default. Every read marks the
+// key as known, so that after the world is built check_unknown_keys() can report any key nobody asked for,
+// with a "did you mean" among the keys that were asked for in the same table. Every error is a ConfigError
+// naming file, line, column, key path, what was expected and what was found.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/core/distribution.hpp"
+#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
+
+namespace dcsim {
+
+struct SourceLoc {
+  std::string file;  // a path, or "--set k=v" for a command-line override
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::string to_string() const;  // "file:line:col" (or "file" when the position is unknown)
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(SourceLoc loc, std::string key_path, std::string expected, std::string found, std::string hint = {});
+  // A file-level error without a key (a syntax error, an unreadable file).
+  ConfigError(SourceLoc loc, std::string message);
+  const SourceLoc& loc() const noexcept { return loc_; }
+  const std::string& key_path() const noexcept { return key_path_; }
+
+ private:
+  SourceLoc loc_;
+  std::string key_path_;
+};
+
+class ConfigValue {
+ public:
+  enum class Type { table, array, string, integer, floating, boolean };
+  using Entry = std::pair<std::string, ConfigValue>;
+
+  ConfigValue() = default;  // an empty table
+  static ConfigValue make_table(SourceLoc loc);
+  static ConfigValue make_array(SourceLoc loc);
+  static ConfigValue make_string(std::string v, SourceLoc loc);
+  static ConfigValue make_integer(std::int64_t v, SourceLoc loc);
+  static ConfigValue make_float(double v, SourceLoc loc);
+  static ConfigValue make_bool(bool v, SourceLoc loc);
+
+  Type type() const noexcept { return type_; }
+  bool is_table() const noexcept { return type_ == Type::table; }
+  bool is_array() const noexcept { return type_ == Type::array; }
+  bool is_string() const noexcept { return type_ == Type::string; }
+  bool is_number() const noexcept { return type_ == Type::integer || type_ == Type::floating; }
+  const SourceLoc& loc() const noexcept { return loc_; }
+
+  const std::string& as_string() const noexcept { return s_; }
+  std::int64_t as_integer() const noexcept { return i_; }
+  double as_number() const noexcept { return type_ == Type::integer ? static_cast<double>(i_) : d_; }
+  bool as_bool() const noexcept { return b_; }
+
+  // Tables keep their keys in file order.
+  const std::vector<Entry>& entries() const noexcept { return table_; }
+  std::vector<Entry>& entries() noexcept { return table_; }
+  const ConfigValue* find(std::string_view key) const noexcept;
+  ConfigValue* find(std::string_view key) noexcept;
+  ConfigValue& set(std::string key, ConfigValue v);  // insert or replace
+  const std::vector<ConfigValue>& items() const noexcept { return array_; }
+  std::vector<ConfigValue>& items() noexcept { return array_; }
+
+  // "a table", "an integer", ...
+  std::string type_name() const;
+  // The value as written, shortened for messages: "\"15 min\"", "42", "[3 items]", "{...}".
+  std::string render() const;
+
+  // Bookkeeping for unknown-key detection (tables only).
+  void note_asked(std::string_view key) const;
+  const std::vector<std::string>& asked() const noexcept { return asked_; }
+  void mark_used() const noexcept { used_ = true; }
+  bool used() const noexcept { return used_; }
+
+ private:
+  Type type_ = Type::table;
+  SourceLoc loc_;
+  std::string s_;
+  std::int64_t i_ = 0;
+  double d_ = 0;
+  bool b_ = false;
+  std::vector<Entry> table_;
+  std::vector<ConfigValue> array_;
+  mutable std::vector<std::string> asked_;
+  mutable bool used_ = false;
+};
+
+// A numeric range for validation, with its own rendering for messages (">= 0", "in (0, 1]").
+struct Range {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool lo_open = false;
+  bool hi_open = false;
+
+  static Range any() { return {}; }
+  static Range positive() { return {0, std::numeric_limits<double>::infinity(), true, false}; }
+  static Range non_negative() { return {0, std::numeric_limits<double>::infinity(), false, false}; }
+  static Range at_least(double v) { return {v, std::numeric_limits<double>::infinity(), false, false}; }
+  static Range closed(double a, double b) { return {a, b, false, false}; }
+  static Range unit_interval() { return {0, 1, false, false}; }
+  bool contains(double v) const noexcept {
+    return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+  }
+  std::string describe(std::string_view unit) const;
+};
+
+// The string among `candidates` closest to `word` (Damerau–Levenshtein, case-insensitive), if close enough.
+std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+class Params {
+ public:
+  Params(const ConfigValue& table, std::string path);
+
+  const std::string& path() const noexcept { return path_; }
+  const SourceLoc& loc() const noexcept { return table_->loc(); }
+  // Location of a key's value, or of the table when the key is absent.
+  SourceLoc loc(std::string_view key) const;
+  bool has(std::string_view key) const;
+  std::string key_path(std::string_view key) const;
+
+  // Quantities in the kind's canonical unit (see units.hpp).
+  double quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
+  double quantity(std::string_view key, const QuantityKind& kind, double def, Range r = {}) const;
+  std::optional<double> optional_quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
+  std::vector<double> quantities(std::string_view key, const QuantityKind& kind, Range r = {}) const;
+  SimTime duration(std::string_view key, Range r = Range::non_negative()) const;
+  SimTime duration(std::string_view key, SimTime def, Range r = Range::non_negative()) const;
+
+  std::int64_t integer(std::string_view key, std::int64_t lo, std::int64_t hi) const;
+  std::int64_t integer(std::string_view key, std::int64_t def, std::int64_t lo, std::int64_t hi) const;
+  bool boolean(std::string_view key) const;
+  bool boolean(std::string_view key, bool def) const;
+  std::string text(std::string_view key) const;
+  std::string text(std::string_view key, std::string def) const;
+  std::vector<std::string> texts(std::string_view key) const;
+  // One of a fixed set of words; a wrong word gets a "did you mean".
+  std::string choice(std::string_view key, std::initializer_list<std::string_view> options) const;
+  std::string choice(std::string_view key, std::initializer_list<std::string_view> options, std::string def) const;
+
+  // A distribution of values of one kind, written as a quantity (deterministic) or a table:
+  //   { kind = "exponential", mean = "60 s" }   { kind = "lognormal", mean = "11.6 s", cv = 0.1 }
+  //   { kind = "gamma", mean = ..., cv = ... }  { kind = "deterministic", value = ... }
+  //   { kind = "uniform", min = ..., max = ... }
+  //   { kind = "empirical", values = [...], weights = [...] }   { kind = "table", x = [...], cdf = [...] }
+  Distribution distribution(std::string_view key, const QuantityKind& kind, Range values = Range::non_negative()) const;
+  Distribution distribution(std::string_view key, const QuantityKind& kind, const Distribution& def,
+                            Range values = Range::non_negative()) const;
+
+  Params table(std::string_view key) const;
+  std::optional<Params> optional_table(std::string_view key) const;
+  // An array of tables ([[key]] in TOML); empty when absent.
+  std::vector<Params> tables(std::string_view key) const;
+  // Names of the keys present in this table, in file order (for tables whose keys are names).
+  std::vector<std::string> keys() const;
+  // Marks a key as known without reading it (a key handled elsewhere).
+  void acknowledge(std::string_view key) const;
+
+  [[noreturn]] void fail(std::string_view key, std::string expected, std::string hint = {}) const;
+  [[noreturn]] void fail_value(const ConfigValue& v, std::string_view key_path, std::string expected,
+                               std::string hint = {}) const;
+
+ private:
+  const ConfigValue* get(std::string_view key) const;       // marks asked + used; nullptr if absent
+  const ConfigValue& require(std::string_view key, std::string_view expected) const;
+  double to_quantity(const ConfigValue& v, std::string_view kp, const QuantityKind& kind, Range r) const;
+  Distribution read_distribution(const ConfigValue& v, std::string_view key, const QuantityKind& kind,
+                                 Range values) const;
+
+  const ConfigValue* table_;
+  std::string path_;
+};
+
+// Throws ConfigError for the first key (in file order) that no model asked for.
+void check_unknown_keys(const ConfigValue& root);
+
+}  // namespace dcsim

@@ -1,0 +1,26 @@
+// The interface through which a model takes part in a run.
+//
+// A model is built from its scenario table before the run (setup errors surface before t = 0), registers
+// its probes with the engine, schedules its first events in start(), forgets its measured statistics at
+// the end of the warm-up, reports its scalar results in finish(), and checks its conservation invariants
+// in check_invariants(), which throws SimulationError when one is broken.
+#pragma once
+
+#include <string_view>
+
+#include "sim/core/engine.hpp"
+#include "sim/core/probes.hpp"
+
+namespace dcsim {
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual std::string_view name() const = 0;
+  virtual void start(Engine& engine) = 0;
+  virtual void on_warmup_end(SimTime /*now*/) {}
+  virtual void finish(SimTime /*now*/, Summary& /*summary*/) {}
+  virtual void check_invariants(SimTime /*now*/) const {}
+};
+
+}  // namespace dcsim

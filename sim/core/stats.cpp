@@ -1,0 +1,141 @@
+#include "sim/core/stats.hpp"
+
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace dcsim {
+
+void Tally::merge(const Tally& o) noexcept {
+  if (o.n_ == 0) return;
+  if (n_ == 0) {
+    *this = o;
+    return;
+  }
+  const double n = static_cast<double>(n_ + o.n_);
+  const double d = o.mean_ - mean_;
+  m2_ += o.m2_ + d * d * static_cast<double>(n_) * static_cast<double>(o.n_) / n;
+  mean_ += d * static_cast<double>(o.n_) / n;
+  n_ += o.n_;
+  min_ = std::min(min_, o.min_);
+  max_ = std::max(max_, o.max_);
+}
+
+Histogram::Histogram(double lo, double hi) {
+  if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi)) {
+    throw std::invalid_argument("histogram range must satisfy 0 < lo < hi < inf");
+  }
+  int elo = 0, ehi = 0;
+  std::frexp(lo, &elo);
+  std::frexp(hi, &ehi);
+  // frexp gives x = m·2^e with m in [0.5, 1): the octave [2^(e-1), 2^e) holds x.
+  lo_ = std::ldexp(1.0, elo - 1);
+  hi_ = std::ldexp(1.0, ehi);
+  min_biased_exp_ = (elo - 1) + 1023;
+  counts_.assign(static_cast<std::size_t>(ehi - elo + 1) * kSub, 0);
+}
+
+double Histogram::bucket_mid(std::size_t i) const noexcept {
+  const std::int64_t e = static_cast<std::int64_t>(i / kSub) + min_biased_exp_ - 1023;
+  const double base = std::ldexp(1.0, static_cast<int>(e));
+  const double step = base / static_cast<double>(kSub);
+  return base + step * (static_cast<double>(i % kSub) + 0.5);
+}
+
+double Histogram::quantile(double q) const noexcept {
+  double out = 0;
+  quantiles(std::span<const double>(&q, 1), std::span<double>(&out, 1));
+  return out;
+}
+
+void Histogram::quantiles(std::span<const double> qs, std::span<double> out) const noexcept {
+  if (count_ == 0) {
+    for (double& o : out) o = std::numeric_limits<double>::quiet_NaN();
+    return;
+  }
+  std::size_t k = 0;
+  std::uint64_t cum = under_;
+  auto rank_of = [&](double q) {
+    const double r = std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(count_));
+    return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(r));
+  };
+  // Quantiles that fall in the underflow are reported as the exact minimum.
+  while (k < qs.size() && rank_of(qs[k]) <= cum) out[k++] = min_;
+  for (std::size_t i = lo_used_; i < hi_used_ && k < qs.size(); ++i) {
+    cum += counts_[i];
+    while (k < qs.size() && rank_of(qs[k]) <= cum) out[k++] = std::clamp(bucket_mid(i), min_, max_);
+  }
+  while (k < qs.size()) out[k++] = max_;  // overflow
+}
+
+void Histogram::merge(const Histogram& o) {
+  if (o.counts_.size() != counts_.size() || o.min_biased_exp_ != min_biased_exp_) {
+    throw std::invalid_argument("cannot merge histograms with different ranges");
+  }
+  if (o.count_ == 0) return;
+  for (std::size_t i = o.lo_used_; i < o.hi_used_; ++i) counts_[i] += o.counts_[i];
+  lo_used_ = std::min(lo_used_, o.lo_used_);
+  hi_used_ = std::max(hi_used_, o.hi_used_);
+  count_ += o.count_;
+  under_ += o.under_;
+  over_ += o.over_;
+  sum_ += o.sum_;
+  min_ = std::min(min_, o.min_);
+  max_ = std::max(max_, o.max_);
+}
+
+void Histogram::reset() noexcept {
+  if (hi_used_ > lo_used_) {
+    std::memset(counts_.data() + lo_used_, 0, (hi_used_ - lo_used_) * sizeof(std::uint64_t));
+  }
+  lo_used_ = std::numeric_limits<std::size_t>::max();
+  hi_used_ = 0;
+  count_ = under_ = over_ = 0;
+  sum_ = 0;
+  min_ = std::numeric_limits<double>::infinity();
+  max_ = -std::numeric_limits<double>::infinity();
+}
+
+double student_t_quantile(double p, double df) {
+  if (!(df >= 1)) throw std::invalid_argument("student_t_quantile needs df >= 1");
+  // Normal quantile by Acklam's rational approximation, then Hill's (CACM 396, 1970) expansion.
+  auto norm_q = [](double pp) {
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                               1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                               6.680131188771972e+01, -1.328068155288572e+01};
+    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                               -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
+    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                               3.754408661907416e+00};
+    if (pp < 0.02425) {
+      const double q = std::sqrt(-2 * std::log(pp));
+      return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+             ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    if (pp > 1 - 0.02425) {
+      const double q = std::sqrt(-2 * std::log(1 - pp));
+      return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+             ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    const double q = pp - 0.5, r = q * q;
+    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+           (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  };
+  const double z = norm_q(p);
+  const double z2 = z * z;
+  const double g1 = (z2 + 1) * z / 4;
+  const double g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
+  const double g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
+  const double g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+  return z + g1 / df + g2 / (df * df) + g3 / (df * df * df) + g4 / (df * df * df * df);
+}
+
+double BatchMeans::half_width(double level) const {
+  const std::uint64_t k = batches_.count();
+  if (k < 2) return std::numeric_limits<double>::infinity();
+  const double t = student_t_quantile(0.5 + level / 2, static_cast<double>(k - 1));
+  return t * batches_.stddev() / std::sqrt(static_cast<double>(k));
+}
+
+}  // namespace dcsim

@@ -1,0 +1,102 @@
+// HDF5 output: the recorder that writes a run's time series, scenario and summary, and the reader behind
+// `dcsim info`. The layout is documented in docs/hdf5-layout.md and is a stable interface:
+//
+//   /                      attributes: dcsim_version, seed, run_index, status ("complete" | "incomplete"),
+//                          scenario_file, duration_s, warmup_s, sample_interval_s, end_s, stop_reason
+//   /scenario              scalar string: the resolved scenario (TOML, after --set overrides)
+//   /timeseries/time       float64 [n], seconds: the end of each sampling interval
+//   /timeseries/<group>/<name>  float64 [n]; attributes units, description, sampling
+//   /summary               attributes: one scalar per result (float64, int64 or string)
+//   /summary/units, /summary/descriptions   attributes: the unit and description of each result
+//
+// The file is written as OUT.partial and renamed to OUT only when the run completed; an interrupted run
+// leaves OUT.partial, readable, with status "incomplete". Datasets are chunked and extendible, compressed
+// with shuffle + deflate, and created without modification times so that the same scenario and seed give
+// byte-identical files.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sim/core/probes.hpp"
+
+namespace dcsim::io {
+
+struct OutputMetadata {
+  std::string dcsim_version;
+  std::uint64_t seed = 0;
+  std::uint64_t run_index = 0;
+  std::string scenario_file;
+  std::string scenario_text;
+  double duration_s = 0;
+  double warmup_s = 0;
+  double sample_interval_s = 0;
+};
+
+class Hdf5Recorder final : public SampleSink {
+ public:
+  // Creates `path`.partial; throws std::runtime_error if it cannot.
+  Hdf5Recorder(std::string path, const OutputMetadata& meta, std::size_t expected_samples = 0);
+  ~Hdf5Recorder() override;
+  Hdf5Recorder(const Hdf5Recorder&) = delete;
+  Hdf5Recorder& operator=(const Hdf5Recorder&) = delete;
+
+  void begin(std::span<const SeriesInfo> columns) override;
+  void row(SimTime t, std::span<const double> values) override;
+
+  void write_summary(const Summary& summary);
+  // Writes buffered rows and asks HDF5 to flush the file to disk.
+  void flush();
+  // Marks the file complete, closes it and renames OUT.partial to OUT. Returns the final path.
+  std::string close_complete(double end_s, const std::string& stop_reason);
+  // Marks the file incomplete (with a reason) and closes it, leaving OUT.partial. Returns that path.
+  std::string close_incomplete(double end_s, const std::string& stop_reason);
+
+  const std::string& partial_path() const noexcept { return partial_; }
+  std::uint64_t rows_written() const noexcept { return rows_; }
+
+ private:
+  struct Impl;
+  void write_buffers();
+  void close(const char* status, double end_s, const std::string& stop_reason);
+
+  std::string path_, partial_;
+  std::unique_ptr<Impl> impl_;
+  std::size_t chunk_rows_;
+  std::vector<double> time_buf_;
+  std::vector<std::vector<double>> col_bufs_;
+  std::uint64_t rows_ = 0;
+  std::uint64_t flushed_rows_ = 0;
+  bool closed_ = false;
+};
+
+// What `dcsim info` shows of a file.
+struct OutputInfo {
+  std::map<std::string, std::string> root_attributes;  // rendered as text
+  std::string scenario_text;
+  std::uint64_t samples = 0;
+  double first_time_s = 0, last_time_s = 0;
+  struct Series {
+    std::string path, units, description, sampling;
+  };
+  std::vector<Series> series;
+  struct Result {
+    std::string name;
+    std::variant<double, std::int64_t, std::string> value;
+    std::string units;
+    std::string description;
+  };
+  std::vector<Result> summary;
+};
+
+// Reads an output file (complete or not); throws std::runtime_error when it is not a dcsim file.
+OutputInfo read_output_info(const std::string& path);
+
+// Reads one time series (for tests and tools): `series` is "time" or "<group>/<name>".
+std::vector<double> read_series(const std::string& path, const std::string& series);
+
+}  // namespace dcsim::io

@@ -1,0 +1,316 @@
+#include "sim/io/scenario.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace dcsim::io {
+
+namespace {
+
+SourceLoc loc_of(const toml::source_region& r, const std::string& fallback_file) {
+  SourceLoc l;
+  l.file = r.path ? *r.path : fallback_file;
+  if (l.file.rfind("--set ", 0) == 0) return SourceLoc{l.file, 0, 0};  // an override: the label says it all
+  l.line = r.begin.line;
+  l.column = r.begin.column;
+  return l;
+}
+
+ConfigValue convert(const toml::node& n, const std::string& file, const std::string& key_path);
+
+ConfigValue convert_table(const toml::table& t, const SourceLoc& loc, const std::string& file,
+                          const std::string& key_path) {
+  ConfigValue out = ConfigValue::make_table(loc);
+  // toml++ keeps keys sorted; restore file order from the keys' source positions.
+  std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+  for (auto&& [k, v] : t) entries.emplace_back(&k, &v);
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    const auto& ra = a.first->source().begin;
+    const auto& rb = b.first->source().begin;
+    return std::tie(ra.line, ra.column) < std::tie(rb.line, rb.column);
+  });
+  for (const auto& [k, v] : entries) {
+    const std::string kp = key_path.empty() ? std::string(k->str()) : key_path + "." + std::string(k->str());
+    out.set(std::string(k->str()), convert(*v, file, kp));
+  }
+  return out;
+}
+
+ConfigValue convert(const toml::node& n, const std::string& file, const std::string& key_path) {
+  const SourceLoc loc = loc_of(n.source(), file);
+  if (const auto* t = n.as_table()) return convert_table(*t, loc, file, key_path);
+  if (const auto* a = n.as_array()) {
+    ConfigValue out = ConfigValue::make_array(loc);
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      out.items().push_back(convert(*a->get(i), file, key_path + "[" + std::to_string(i) + "]"));
+    }
+    return out;
+  }
+  if (const auto* s = n.as_string()) return ConfigValue::make_string(s->get(), loc);
+  if (const auto* i = n.as_integer()) return ConfigValue::make_integer(i->get(), loc);
+  if (const auto* d = n.as_floating_point()) return ConfigValue::make_float(d->get(), loc);
+  if (const auto* b = n.as_boolean()) return ConfigValue::make_bool(b->get(), loc);
+  throw ConfigError(loc, key_path, "a string, number, boolean, array or table",
+                    "a date or time (write times as quantities such as \"6 d\")");
+}
+
+ConfigValue parse_document(const std::string& text, const std::string& source_name) {
+  try {
+    toml::table t = toml::parse(text, source_name);
+    return convert_table(t, SourceLoc{source_name, 1, 1}, source_name, "");
+  } catch (const toml::parse_error& e) {
+    const SourceLoc loc = loc_of(e.source(), source_name);
+    throw ConfigError(loc, "TOML syntax: " + std::string(e.description()));
+  }
+}
+
+struct Segment {
+  std::string name;
+  long index = -1;
+};
+
+std::vector<Segment> parse_key_path(const std::string& key, const std::string& label) {
+  std::vector<Segment> out;
+  std::size_t i = 0;
+  auto bad = [&](const std::string& why) -> ConfigError {
+    return ConfigError(SourceLoc{label, 0, 0}, "bad override key '" + key + "': " + why +
+                                                   " (write key.path=value, e.g. mmc.servers=32 or sites[0].gpus=8)");
+  };
+  while (i <= key.size()) {
+    std::size_t j = i;
+    while (j < key.size() && key[j] != '.' && key[j] != '[') ++j;
+    Segment s{key.substr(i, j - i), -1};
+    if (s.name.empty()) throw bad("empty name");
+    for (const char c : s.name) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
+        throw bad("'" + s.name + "' is not a bare key");
+      }
+    }
+    if (j < key.size() && key[j] == '[') {
+      const std::size_t close = key.find(']', j);
+      if (close == std::string::npos) throw bad("missing ']'");
+      long idx = -1;
+      const auto [p, ec] = std::from_chars(key.data() + j + 1, key.data() + close, idx);
+      if (ec != std::errc() || p != key.data() + close || idx < 0) throw bad("index must be a non-negative integer");
+      s.index = idx;
+      j = close + 1;
+    }
+    out.push_back(s);
+    if (j >= key.size()) break;
+    if (key[j] != '.') throw bad("expected '.' after ']'");
+    i = j + 1;
+    if (i >= key.size()) throw bad("ends with '.'");
+  }
+  return out;
+}
+
+void relabel(ConfigValue& v, const SourceLoc& loc);
+
+}  // namespace
+
+ConfigValue parse_toml(const std::string& text, const std::string& source_name) {
+  return parse_document(text, source_name);
+}
+
+void apply_override(ConfigValue& root, const std::string& assignment) {
+  const std::string label = "--set " + assignment;
+  const SourceLoc loc{label, 0, 0};
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ConfigError(loc, "expected key.path=value, e.g. --set mmc.servers=32");
+  }
+  const std::string key = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  const auto path = parse_key_path(key, label);
+
+  ConfigValue value;
+  try {
+    toml::table t = toml::parse("v = " + text, label);
+    value = convert(*t.get("v"), label, key);
+  } catch (const toml::parse_error&) {
+    value = ConfigValue::make_string(text, loc);
+  }
+  relabel(value, loc);
+
+  ConfigValue* cur = &root;
+  std::string walked;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const Segment& s = path[i];
+    const bool last = i + 1 == path.size();
+    walked += (walked.empty() ? "" : ".") + s.name;
+    if (!cur->is_table()) throw ConfigError(loc, "'" + walked + "' lies inside a value that is not a table");
+    ConfigValue* next = cur->find(s.name);
+    if (s.index >= 0) {
+      if (!next || !next->is_array()) throw ConfigError(loc, "'" + walked + "' is not an array in the scenario");
+      if (static_cast<std::size_t>(s.index) >= next->items().size()) {
+        throw ConfigError(loc, "'" + walked + "' has " + std::to_string(next->items().size()) +
+                                   " elements; index " + std::to_string(s.index) + " is out of range");
+      }
+      walked += "[" + std::to_string(s.index) + "]";
+      ConfigValue& elem = next->items()[static_cast<std::size_t>(s.index)];
+      if (last) {
+        elem = std::move(value);
+        return;
+      }
+      cur = &elem;
+      continue;
+    }
+    if (last) {
+      cur->set(s.name, std::move(value));
+      return;
+    }
+    if (!next) next = &cur->set(s.name, ConfigValue::make_table(loc));
+    cur = next;
+  }
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "cannot open the scenario file (does it exist?)");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw ConfigError(SourceLoc{path, 0, 0}, "cannot read the scenario file");
+  Scenario s;
+  s.path = path;
+  s.root = parse_document(ss.str(), path);
+  for (const auto& o : overrides) apply_override(s.root, o);
+  s.resolved_text = to_toml(s.root);
+  return s;
+}
+
+// ---- TOML writer ----------------------------------------------------------------------------------------
+
+namespace {
+
+void relabel(ConfigValue& v, const SourceLoc& loc) {
+  ConfigValue copy = v;
+  switch (v.type()) {
+    case ConfigValue::Type::table: {
+      ConfigValue t = ConfigValue::make_table(loc);
+      for (auto& [k, e] : v.entries()) {
+        relabel(e, loc);
+        t.set(k, e);
+      }
+      v = std::move(t);
+      return;
+    }
+    case ConfigValue::Type::array: {
+      ConfigValue a = ConfigValue::make_array(loc);
+      for (auto& e : v.items()) {
+        relabel(e, loc);
+        a.items().push_back(e);
+      }
+      v = std::move(a);
+      return;
+    }
+    case ConfigValue::Type::string: v = ConfigValue::make_string(copy.as_string(), loc); return;
+    case ConfigValue::Type::integer: v = ConfigValue::make_integer(copy.as_integer(), loc); return;
+    case ConfigValue::Type::floating: v = ConfigValue::make_float(copy.as_number(), loc); return;
+    case ConfigValue::Type::boolean: v = ConfigValue::make_bool(copy.as_bool(), loc); return;
+  }
+}
+
+bool bare_key(const std::string& k) {
+  if (k.empty()) return false;
+  return std::all_of(k.begin(), k.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+std::string quote(const std::string& s) {
+  std::string o = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\t': o += "\\t"; break;
+      case '\r': o += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          o += buf;
+        } else {
+          o += c;
+        }
+    }
+  }
+  return o + "\"";
+}
+
+std::string key_text(const std::string& k) { return bare_key(k) ? k : quote(k); }
+
+std::string float_text(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, d);
+  std::string s(buf, r.ptr);
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s;
+}
+
+bool is_table_array(const ConfigValue& v) {
+  return v.is_array() && !v.items().empty() &&
+         std::all_of(v.items().begin(), v.items().end(), [](const ConfigValue& e) { return e.is_table(); });
+}
+
+std::string inline_value(const ConfigValue& v) {
+  switch (v.type()) {
+    case ConfigValue::Type::string: return quote(v.as_string());
+    case ConfigValue::Type::integer: return std::to_string(v.as_integer());
+    case ConfigValue::Type::floating: return float_text(v.as_number());
+    case ConfigValue::Type::boolean: return v.as_bool() ? "true" : "false";
+    case ConfigValue::Type::array: {
+      std::string s = "[";
+      for (std::size_t i = 0; i < v.items().size(); ++i) s += (i ? ", " : "") + inline_value(v.items()[i]);
+      return s + "]";
+    }
+    case ConfigValue::Type::table: {
+      std::string s = "{";
+      bool first = true;
+      for (const auto& [k, e] : v.entries()) {
+        s += (first ? " " : ", ") + key_text(k) + " = " + inline_value(e);
+        first = false;
+      }
+      return s + (first ? "}" : " }");
+    }
+  }
+  return "";
+}
+
+void write_table(const ConfigValue& t, const std::string& path, std::string& out) {
+  for (const auto& [k, v] : t.entries()) {
+    if (v.is_table() || is_table_array(v)) continue;
+    out += key_text(k) + " = " + inline_value(v) + "\n";
+  }
+  for (const auto& [k, v] : t.entries()) {
+    const std::string p = path.empty() ? key_text(k) : path + "." + key_text(k);
+    if (v.is_table()) {
+      out += "\n[" + p + "]\n";
+      write_table(v, p, out);
+    } else if (is_table_array(v)) {
+      for (const auto& e : v.items()) {
+        out += "\n[[" + p + "]]\n";
+        write_table(e, p, out);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_toml(const ConfigValue& root) {
+  std::string out;
+  write_table(root, "", out);
+  if (!out.empty() && out.front() == '\n') out.erase(0, 1);
+  return out;
+}
+
+}  // namespace dcsim::io
