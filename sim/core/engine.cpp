@@ -41,12 +41,12 @@ StopReason Engine::loop(SimTime horizon) {
     }
     if (interrupt_ && interrupt_->load(std::memory_order_relaxed)) return StopReason::interrupted;
     if (events_.empty()) return StopReason::no_events;
-    if (events_.top_time() > horizon) {
+    SimTime t;
+    Callback cb;
+    if (!events_.pop_until(horizon, t, cb)) {
       now_ = horizon;
       return StopReason::horizon;
     }
-    SimTime t;
-    Callback cb = events_.pop(t);
     now_ = t;
     ++events_processed_;
     cb();

@@ -2,96 +2,206 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
+#include <cassert>
 
 namespace dcsim {
 
-EventSet::EventSet() : heads_(kMinBuckets, kNil), tails_(kMinBuckets, kNil), mask_(kMinBuckets - 1) {}
+namespace {
+
+// Smallest k with 2^k >= x (x >= 1).
+int ceil_log2(std::uint64_t x) { return x <= 1 ? 0 : 64 - std::countl_zero(x - 1); }
+
+}  // namespace
 
 void EventSet::clear() {
   pool_.clear();
-  heads_.assign(kMinBuckets, kNil);
-  tails_.assign(kMinBuckets, kNil);
-  mask_ = kMinBuckets - 1;
-  cur_vb_ = 0;
-  size_ = 0;
-  free_head_ = kNil;
-  ops_ = ops_cost_ = 0;
-  check_every_ = 1024;
+  nodes_.clear();
+  top_.clear();
+  bottom_.clear();
+  nrungs_ = 0;
+  top_start_ = std::numeric_limits<std::int64_t>::min();
+  top_min_ = std::numeric_limits<std::int64_t>::max();
+  top_max_ = std::numeric_limits<std::int64_t>::min();
+  size_ = stale_ = 0;
+  free_head_ = free_node_ = kNil;
+  seq_ = 0;
 }
 
-std::uint32_t EventSet::direct_search() {
-  std::uint32_t best = kNil;
-  for (const std::uint32_t h : heads_) {
-    if (h != kNil && (best == kNil || before(pool_[h], pool_[best]))) best = h;
-  }
-  ops_cost_ += heads_.size();
-  cur_vb_ = pool_[best].time >> shift_;
-  if (++ops_ >= check_every_) check_cost();
-  return best;
+void EventSet::spawn_rung(std::int64_t start, std::int64_t limit, std::size_t expected) {
+  // A rung covering [start, limit) with about `expected` buckets of a power-of-two width.
+  const std::uint64_t range = static_cast<std::uint64_t>(limit) - static_cast<std::uint64_t>(start);
+  const std::uint64_t want = std::max<std::uint64_t>(1, range / std::max<std::size_t>(1, expected));
+  const int shift = ceil_log2(want);
+  const std::size_t nb = static_cast<std::size_t>(((range - 1) >> shift) + 1);
+  Rung& r = rungs_[nrungs_++];
+  r.start = start;
+  r.shift = shift;
+  r.cur = 0;
+  r.buckets.assign(nb, Bucket{kNil, 0});
 }
 
-void EventSet::check_cost() {
-  // Average work per pop above this means the width no longer fits the event density.
-  constexpr std::uint64_t kMaxCostPerOp = 6;
-  const bool too_costly = ops_cost_ > kMaxCostPerOp * ops_;
-  ops_ = 0;
-  ops_cost_ = 0;
-  if (too_costly && size_ > 1) {
-    const int old_shift = shift_;
-    rebuild(heads_.size());
-    // If re-estimating changed nothing, the distribution is one the calendar cannot fix; back off so that
-    // rebuilds stay amortised.
-    check_every_ = (shift_ == old_shift) ? check_every_ * 2 : std::max<std::uint64_t>(1024, 2 * size_);
-  } else {
-    check_every_ = std::max<std::uint64_t>(1024, 2 * size_);
-  }
+void EventSet::spread_top() {
+  assert(!top_.empty());
+  const std::int64_t start = top_min_;
+  // Rung 0 covers [min, max] of Top; later events keep going to Top.
+  const std::uint64_t range = static_cast<std::uint64_t>(top_max_) - static_cast<std::uint64_t>(top_min_) + 1;
+  // About one bucket per event; four for small sets, where buckets are cheap and a narrower Bottom range
+  // sends fewer inserts to Bottom's sorted insertion.
+  const std::size_t nb_want = top_.size() < 4096 ? 4 * top_.size() : top_.size();
+  const std::uint64_t want = std::max<std::uint64_t>(1, range / nb_want);
+  const int shift = ceil_log2(want);
+  const std::size_t nb = static_cast<std::size_t>(((range - 1) >> shift) + 1);
+  Rung& r = rungs_[0];
+  r.start = start;
+  r.shift = shift;
+  r.cur = 0;
+  r.buckets.assign(nb, Bucket{kNil, 0});
+  nrungs_ = 1;
+  top_start_ = start + static_cast<std::int64_t>(static_cast<std::uint64_t>(nb) << shift);
+  for (const Entry& e : top_) push_node(r.buckets[static_cast<std::size_t>((e.time - start) >> shift)], e);
+  top_.clear();
+  top_min_ = std::numeric_limits<std::int64_t>::max();
+  top_max_ = std::numeric_limits<std::int64_t>::min();
 }
 
-int EventSet::estimate_shift() {
-  scratch_.clear();
-  for (const Record& r : pool_) {
-    if (r.state == kPending) scratch_.push_back(r.time);
-  }
-  const std::size_t n = scratch_.size();
-  if (n < 2) return shift_;
-  // Brown's estimate: the mean separation of the events at the front, ignoring outliers, times three.
-  // Identical times are skipped so that a burst at one instant does not collapse the width to 1 ns.
-  for (std::size_t k = std::min<std::size_t>(n, 64);; k = std::min(n, k * 8)) {
-    std::nth_element(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(k - 1), scratch_.end());
-    std::vector<std::int64_t> front(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(k));
-    std::sort(front.begin(), front.end());
-    front.erase(std::unique(front.begin(), front.end()), front.end());
-    if (front.size() >= 2) {
-      const double span = static_cast<double>(front.back() - front.front());
-      const double avg = span / static_cast<double>(front.size() - 1);
-      double sum = 0;
-      std::size_t cnt = 0;
-      for (std::size_t i = 1; i < front.size(); ++i) {
-        const double sep = static_cast<double>(front[i] - front[i - 1]);
-        if (sep <= 2 * avg) {
-          sum += sep;
-          ++cnt;
-        }
-      }
-      const double width = 3.0 * (cnt ? sum / static_cast<double>(cnt) : avg);
-      const int s = width <= 1 ? 0 : static_cast<int>(std::lround(std::log2(width)));
-      return std::clamp(s, 0, 50);
+void EventSet::refill() {
+  for (;;) {
+    if (nrungs_ == 0) {
+      spread_top();
+      continue;
     }
-    if (k == n) return shift_;
+    Rung& r = rungs_[nrungs_ - 1];
+    while (r.cur < r.buckets.size() && r.buckets[r.cur].count == 0) ++r.cur;
+    if (r.cur == r.buckets.size()) {
+      --nrungs_;
+      continue;
+    }
+    const std::int64_t bstart = r.cur_start();
+    Bucket b = r.buckets[r.cur];
+    r.buckets[r.cur] = Bucket{kNil, 0};
+    ++r.cur;  // consumed: its range now belongs to a child rung or to Bottom
+    if (b.count > kThreshold && r.shift > 0 && nrungs_ < kMaxRungs) {
+      const int child_shift = std::max(0, r.shift - ceil_log2(b.count));
+      const std::size_t nb = std::size_t{1} << (r.shift - child_shift);
+      Rung& c = rungs_[nrungs_++];
+      c.start = bstart;
+      c.shift = child_shift;
+      c.cur = 0;
+      c.buckets.assign(nb, Bucket{kNil, 0});
+      for (std::uint32_t n = b.head; n != kNil;) {
+        const std::uint32_t next = nodes_[n].next;
+        Bucket& cb = c.buckets[static_cast<std::size_t>((nodes_[n].e.time - bstart) >> child_shift)];
+        nodes_[n].next = cb.head;
+        cb.head = n;
+        ++cb.count;
+        n = next;
+      }
+      continue;
+    }
+    if (nodes_.size() < kInterleaveNodes) {
+      // Small queue: the nodes are in cache, walk the one list.
+      bottom_.reserve(b.count);
+      for (std::uint32_t n = b.head; n != kNil;) {
+        const std::uint32_t next = nodes_[n].next;
+        bottom_.push_back(nodes_[n].e);
+        nodes_[n].next = free_node_;
+        free_node_ = n;
+        n = next;
+      }
+    } else {
+      drain_interleaved(r, b);
+    }
+    std::sort(bottom_.begin(), bottom_.end(), [](const Entry& a, const Entry& c) { return before(c, a); });
+    for (std::size_t i = 0; i < std::min(bottom_.size(), kPrefetchDistance); ++i) {
+      __builtin_prefetch(&pool_[bottom_[bottom_.size() - 1 - i].slot]);
+    }
+    return;
   }
 }
 
-void EventSet::rebuild(std::size_t buckets) {
-  buckets = std::max(kMinBuckets, std::bit_ceil(buckets));
-  shift_ = estimate_shift();
-  heads_.assign(buckets, kNil);
-  tails_.assign(buckets, kNil);
-  mask_ = buckets - 1;
-  size_ = 0;
-  for (std::uint32_t s = 0; s < pool_.size(); ++s) {
-    if (pool_[s].state == kPending) link(s);
+void EventSet::drain_interleaved(Rung& r, const Bucket& b) {
+  // Drain this bucket and the next few while they fit, walking their lists in an interleaved way so that
+  // the cache misses of several lists overlap (memory-level parallelism): with a large pending set every
+  // node is a cache miss, and a single list walk would pay them one after another.
+  constexpr std::size_t kLanes = 8;
+  std::uint32_t lanes[kLanes];
+  std::size_t nl = 0;
+  std::size_t total = b.count;
+  lanes[nl++] = b.head;
+  while (nl < kLanes && r.cur < r.buckets.size()) {
+    const Bucket& nb = r.buckets[r.cur];
+    if (nb.count != 0) {
+      if (total + nb.count > kThreshold) break;
+      total += nb.count;
+      lanes[nl++] = nb.head;
+      r.buckets[r.cur] = Bucket{kNil, 0};
+    }
+    ++r.cur;
   }
+  bottom_.reserve(total);
+  while (nl > 0) {
+    for (std::size_t i = 0; i < nl;) {
+      const std::uint32_t n = lanes[i];
+      bottom_.push_back(nodes_[n].e);
+      lanes[i] = nodes_[n].next;
+      nodes_[n].next = free_node_;
+      free_node_ = n;
+      if (lanes[i] == kNil) {
+        lanes[i] = lanes[--nl];
+      } else {
+        ++i;
+      }
+    }
+  }
+}
+
+void EventSet::insert_bottom(const Entry& e) {
+  const auto it = std::upper_bound(bottom_.begin(), bottom_.end(), e,
+                                   [](const Entry& a, const Entry& b) { return before(b, a); });
+  bottom_.insert(it, e);
+  if (bottom_.size() > kBottomMax && nrungs_ < kMaxRungs) {
+    // Too many inserts landed in Bottom's range: spread it over a new, finest rung.
+    const std::int64_t limit = nrungs_ ? rungs_[nrungs_ - 1].cur_start() : top_start_;
+    const std::int64_t start = bottom_.back().time;
+    if (limit > start) {
+      spawn_rung(start, limit, bottom_.size());
+      Rung& r = rungs_[nrungs_ - 1];
+      for (const Entry& x : bottom_) push_node(r.buckets[static_cast<std::size_t>((x.time - start) >> r.shift)], x);
+      bottom_.clear();
+    }
+  }
+}
+
+void EventSet::compact() {
+  std::vector<Entry>& keep = scratch_;  // reused: compaction must not allocate in steady state
+  keep.clear();
+  for (const Entry& e : top_) {
+    if (live(e)) keep.push_back(e);
+  }
+  for (const Entry& e : bottom_) {
+    if (live(e)) keep.push_back(e);
+  }
+  for (std::size_t i = 0; i < nrungs_; ++i) {
+    for (const Bucket& b : rungs_[i].buckets) {
+      for (std::uint32_t n = b.head; n != kNil; n = nodes_[n].next) {
+        if (live(nodes_[n].e)) keep.push_back(nodes_[n].e);
+      }
+    }
+  }
+  nodes_.clear();
+  free_node_ = kNil;
+  bottom_.clear();
+  nrungs_ = 0;
+  top_.swap(keep);
+  keep.clear();
+  top_start_ = std::numeric_limits<std::int64_t>::min();
+  top_min_ = std::numeric_limits<std::int64_t>::max();
+  top_max_ = std::numeric_limits<std::int64_t>::min();
+  for (const Entry& e : top_) {
+    top_min_ = std::min(top_min_, e.time);
+    top_max_ = std::max(top_max_, e.time);
+  }
+  stale_ = 0;
 }
 
 }  // namespace dcsim

@@ -1,18 +1,23 @@
-// The pending-event set: a calendar queue (Brown, CACM 1988) with handles.
+// The pending-event set: a ladder queue (Tang, Goh & Thng, "Ladder Queue: An O(1) priority queue structure
+// for large-scale discrete event simulation", ACM TOMACS 15(3), 2005) with handles.
 //
 // Order is total and deterministic: time, then priority (lower first), then insertion sequence.
-// Events live in a pool of fixed 64-byte records reused through a free list, so steady-state operation does
-// not allocate. Each bucket of the calendar is a doubly linked list of records sorted by (time, key), with a
-// tail pointer so that the common case (a later event, or events at one instant in insertion order) appends
-// in O(1). Cancel unlinks in O(1) through a handle (slot, generation); a handle to an event that has fired or
-// been cancelled is detected by its generation and is harmless.
 //
-// The bucket width is a power of two nanoseconds, re-estimated from the events at the front of the queue
-// whenever the number of buckets changes (size doubles or halves) and whenever the measured cost per operation
-// (empty buckets skipped plus list steps walked) drifts above a threshold, so the queue adapts when a run's
-// time scale changes (e.g. from microsecond arrivals to hour-long idle periods).
+// Structure. Events far in the future are appended, unsorted, to Top. When everything nearer has been
+// dequeued, Top is spread by time over the buckets of a rung (a calendar whose bucket width is a power of
+// two nanoseconds); rung buckets are consumed in time order; a bucket with more than kThreshold events is
+// spread over a finer child rung; a small bucket is sorted into Bottom, from which events are popped. So
+// an event is touched O(1) times amortised, and mostly by sequential passes: this is what makes it faster
+// than a binary heap once the pending set outgrows the caches.
+//
+// Event records (time, key, action) live in a pool of 64-byte slots reused through a free list: no heap
+// allocation per event in steady state. Queue entries refer to a slot and carry the key they were queued
+// with; cancelling frees the slot and rescheduling gives it a new key, so a stale entry is recognised and
+// skipped when it reaches Bottom (lazy deletion). When stale entries outnumber live ones the queue is
+// compacted. Handles are (slot, generation): a handle to an event that fired or was cancelled is harmless.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -45,11 +50,10 @@ struct EventHandle {
 
 class EventSet {
  public:
-  static constexpr std::uint32_t kNil = std::numeric_limits<std::uint32_t>::max();
-
-  EventSet();
+  EventSet() = default;
 
   bool empty() const noexcept { return size_ == 0; }
+  // Live (pending) events.
   std::size_t size() const noexcept { return size_; }
   std::uint64_t scheduled_total() const noexcept { return seq_; }
 
@@ -60,8 +64,8 @@ class EventSet {
     r.key = make_key(p);
     r.cb = cb;
     r.state = kPending;
-    link(s);
-    grow_if_needed();
+    ++size_;
+    enqueue(Entry{r.time, r.key, s});
     return EventHandle{s, r.generation};
   }
 
@@ -74,72 +78,111 @@ class EventSet {
 
   bool cancel(EventHandle h) noexcept {
     if (!pending(h)) return false;
-    unlink(h.slot);
     free_slot(h.slot);
-    shrink_if_needed();
+    --size_;
+    note_stale();
     return true;
   }
 
   // Moves a pending event to a new time; it gets a new insertion sequence, so among events at the new time
   // and priority it runs after those already scheduled. The handle stays valid. Returns false if not pending.
-  bool reschedule(EventHandle h, SimTime t) noexcept {
+  bool reschedule(EventHandle h, SimTime t) {
     if (!pending(h)) return false;
-    unlink(h.slot);
     Record& r = pool_[h.slot];
     r.time = t.ns();
     r.key = make_key(static_cast<Priority>(r.key >> kSeqBits));
-    link(h.slot);
+    enqueue(Entry{r.time, r.key, h.slot});
+    note_stale();
     return true;
   }
 
-  // The earliest event's time; the set must not be empty. May advance the internal cursor.
-  SimTime top_time() { return SimTime::from_ns(pool_[find_min()].time); }
+  // The earliest event's time; the set must not be empty.
+  SimTime top_time() { return SimTime::from_ns(front().time); }
 
   // Removes the earliest event and returns its action; `t` receives its time. The set must not be empty.
   Callback pop(SimTime& t) {
-    const std::uint32_t s = find_min();
-    Record& r = pool_[s];
-    t = SimTime::from_ns(r.time);
-    Callback cb = r.cb;
-    unlink_head(s);
-    free_slot(s);
-    shrink_if_needed();
-    return cb;
+    const Entry e = front();
+    return take(e, t);
   }
 
+  // If the earliest event is at or before `horizon`, removes it into `cb`/`t` and returns true.
+  bool pop_until(SimTime horizon, SimTime& t, Callback& cb) {
+    const Entry e = front();
+    if (e.time > horizon.ns()) return false;
+    cb = take(e, t);
+    return true;
+  }
+
+ public:
   void clear();
 
   // Diagnostics for tests and benchmarks.
-  std::size_t bucket_count() const noexcept { return heads_.size(); }
-  int width_log2() const noexcept { return shift_; }
+  std::size_t rung_count() const noexcept { return nrungs_; }
+  std::size_t stale_entries() const noexcept { return stale_; }
 
  private:
   static constexpr int kSeqBits = 56;
   static constexpr std::uint64_t kSeqMask = (std::uint64_t{1} << kSeqBits) - 1;
   static constexpr std::uint32_t kFree = 0;
   static constexpr std::uint32_t kPending = 1;
-  static constexpr std::size_t kMinBuckets = 16;
+  static constexpr std::uint32_t kNil = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::size_t kThreshold = 48;       // a bucket larger than this is spread over a finer rung
+  static constexpr std::size_t kMaxRungs = 10;
+  static constexpr std::size_t kBottomMax = 1024;     // Bottom larger than this (from inserts) becomes a rung
+  static constexpr std::size_t kPrefetchDistance = 4;
+  static constexpr std::size_t kInterleaveNodes = 1 << 16;  // above this many nodes, drain lists interleaved
 
   struct Record {
     std::int64_t time;
-    std::uint64_t key;  // priority << 56 | sequence
-    std::uint32_t next;
-    std::uint32_t prev;
+    std::uint64_t key;  // priority << 56 | sequence: unique per scheduling
     std::uint32_t generation;
     std::uint32_t state;
     Callback cb;
   };
+  struct Entry {
+    std::int64_t time;
+    std::uint64_t key;
+    std::uint32_t slot;
+  };
+  struct Node {
+    Entry e;
+    std::uint32_t next;
+  };
+  struct Bucket {
+    std::uint32_t head;
+    std::uint32_t count;
+  };
+  struct Rung {
+    std::int64_t start = 0;
+    int shift = 0;  // bucket width 2^shift ns
+    std::size_t cur = 0;
+    std::vector<Bucket> buckets;
+    std::int64_t cur_start() const noexcept { return start + (static_cast<std::int64_t>(cur) << shift); }
+  };
 
-  std::uint64_t make_key(Priority p) noexcept { return (std::uint64_t{p} << kSeqBits) | (seq_++ & kSeqMask); }
+  Callback take(const Entry& e, SimTime& t) {
+    bottom_.pop_back();
+    if (bottom_.size() >= kPrefetchDistance) {
+      __builtin_prefetch(&pool_[bottom_[bottom_.size() - kPrefetchDistance].slot]);
+    }
+    t = SimTime::from_ns(e.time);
+    Record& r = pool_[e.slot];
+    Callback cb = r.cb;
+    free_slot(e.slot);
+    --size_;
+    return cb;
+  }
 
-  static bool before(const Record& a, const Record& b) noexcept {
+  static bool before(const Entry& a, const Entry& b) noexcept {
     return a.time < b.time || (a.time == b.time && a.key < b.key);
   }
+
+  std::uint64_t make_key(Priority p) noexcept { return (std::uint64_t{p} << kSeqBits) | (seq_++ & kSeqMask); }
 
   std::uint32_t alloc_slot() {
     if (free_head_ != kNil) {
       const std::uint32_t s = free_head_;
-      free_head_ = pool_[s].next;
+      free_head_ = static_cast<std::uint32_t>(pool_[s].key);
       return s;
     }
     pool_.emplace_back();
@@ -151,98 +194,85 @@ class EventSet {
     Record& r = pool_[s];
     r.state = kFree;
     ++r.generation;
-    r.next = free_head_;
+    r.key = free_head_;  // the free list threads through the key field of free records
     free_head_ = s;
-    --size_;
   }
 
-  void link(std::uint32_t s) noexcept {
-    Record& r = pool_[s];
-    const std::int64_t vb = r.time >> shift_;
-    if (size_ == 0 || vb < cur_vb_) cur_vb_ = vb;
-    ++size_;
-    const std::size_t b = static_cast<std::size_t>(vb) & mask_;
-    std::uint32_t t = tails_[b];
-    if (t == kNil) {
-      heads_[b] = tails_[b] = s;
-      r.next = r.prev = kNil;
+  bool live(const Entry& e) const noexcept {
+    const Record& r = pool_[e.slot];
+    return r.state == kPending && r.key == e.key;
+  }
+
+  void note_stale() {
+    ++stale_;
+    if (stale_ > 4096 && stale_ > size_) compact();
+  }
+
+  void enqueue(const Entry& e) {
+    if (e.time >= top_start_) {
+      top_.push_back(e);
+      if (e.time < top_min_) top_min_ = e.time;
+      if (e.time > top_max_) top_max_ = e.time;
       return;
     }
-    if (!before(r, pool_[t])) {  // append: the common case
-      pool_[t].next = s;
-      r.prev = t;
-      r.next = kNil;
-      tails_[b] = s;
-      return;
-    }
-    // Walk backwards from the tail to the last record that precedes r.
-    std::uint32_t p = pool_[t].prev;
-    ++ops_cost_;
-    while (p != kNil && before(r, pool_[p])) {
-      p = pool_[p].prev;
-      ++ops_cost_;
-    }
-    const std::uint32_t n = (p == kNil) ? heads_[b] : pool_[p].next;
-    r.prev = p;
-    r.next = n;
-    pool_[n].prev = s;
-    if (p == kNil) heads_[b] = s; else pool_[p].next = s;
-  }
-
-  void unlink(std::uint32_t s) noexcept {
-    Record& r = pool_[s];
-    const std::size_t b = static_cast<std::size_t>(r.time >> shift_) & mask_;
-    if (r.prev == kNil) heads_[b] = r.next; else pool_[r.prev].next = r.next;
-    if (r.next == kNil) tails_[b] = r.prev; else pool_[r.next].prev = r.prev;
-  }
-
-  void unlink_head(std::uint32_t s) noexcept {
-    Record& r = pool_[s];
-    const std::size_t b = static_cast<std::size_t>(r.time >> shift_) & mask_;
-    heads_[b] = r.next;
-    if (r.next == kNil) tails_[b] = kNil; else pool_[r.next].prev = kNil;
-  }
-
-  std::uint32_t find_min() {
-    // Scan at most one "year" of buckets from the cursor; fall back to a direct search.
-    const std::size_t nb = heads_.size();
-    std::int64_t vb = cur_vb_;
-    for (std::size_t i = 0; i < nb; ++i, ++vb) {
-      const std::uint32_t h = heads_[static_cast<std::size_t>(vb) & mask_];
-      if (h != kNil && (pool_[h].time >> shift_) == vb) {
-        ops_cost_ += i;
-        cur_vb_ = vb;
-        if (++ops_ >= check_every_) check_cost();
-        return h;
+    for (std::size_t i = 0; i < nrungs_; ++i) {
+      Rung& r = rungs_[i];
+      if (e.time >= r.cur_start()) {
+        push_node(r.buckets[static_cast<std::size_t>((e.time - r.start) >> r.shift)], e);
+        return;
       }
     }
-    return direct_search();
+    insert_bottom(e);
   }
 
-  std::uint32_t direct_search();
-  void grow_if_needed() {
-    if (size_ > 2 * heads_.size()) rebuild(heads_.size() * 2);
+  void push_node(Bucket& b, const Entry& e) {
+    std::uint32_t n;
+    if (free_node_ != kNil) {
+      n = free_node_;
+      free_node_ = nodes_[n].next;
+    } else {
+      n = static_cast<std::uint32_t>(nodes_.size());
+      nodes_.emplace_back();
+    }
+    nodes_[n].e = e;
+    nodes_[n].next = b.head;
+    b.head = n;
+    ++b.count;
   }
-  void shrink_if_needed() {
-    if (heads_.size() > kMinBuckets && size_ < heads_.size() / 4) rebuild(heads_.size() / 2);
+
+  // The earliest live entry, at the back of Bottom.
+  const Entry& front() {
+    for (;;) {
+      if (bottom_.empty()) refill();
+      const Entry& e = bottom_.back();
+      if (live(e)) return e;
+      bottom_.pop_back();
+      --stale_;
+    }
   }
-  void check_cost();
-  void rebuild(std::size_t buckets);
-  int estimate_shift();
+
+  void insert_bottom(const Entry& e);
+  void refill();
+  void drain_interleaved(Rung& r, const Bucket& b);
+  void spread_top();
+  void spawn_rung(std::int64_t start, std::int64_t limit, std::size_t expected);
+  void compact();
 
   std::vector<Record> pool_;
-  std::vector<std::uint32_t> heads_;
-  std::vector<std::uint32_t> tails_;
-  std::vector<std::int64_t> scratch_;
-  std::size_t mask_ = 0;
-  int shift_ = 20;  // initial width ~1 ms
-  std::int64_t cur_vb_ = 0;
+  std::vector<Node> nodes_;
+  std::vector<Entry> top_;
+  std::vector<Entry> scratch_;
+  std::vector<Entry> bottom_;  // sorted, latest first: the earliest is at the back
+  std::array<Rung, kMaxRungs + 1> rungs_;  // rungs_[0 .. nrungs_) in use, coarsest first
+  std::size_t nrungs_ = 0;
+  std::int64_t top_start_ = std::numeric_limits<std::int64_t>::min();
+  std::int64_t top_min_ = std::numeric_limits<std::int64_t>::max();
+  std::int64_t top_max_ = std::numeric_limits<std::int64_t>::min();
   std::size_t size_ = 0;
+  std::size_t stale_ = 0;
   std::uint32_t free_head_ = kNil;
+  std::uint32_t free_node_ = kNil;
   std::uint64_t seq_ = 0;
-  std::uint64_t ops_ = 0;
-  std::uint64_t ops_cost_ = 0;
-  std::uint64_t check_every_ = 1024;
 };
 
 }  // namespace dcsim
