@@ -26,6 +26,12 @@ std::string join_words(std::initializer_list<std::string_view> options) {
   return s;
 }
 
+// "a power", "an energy".
+std::string a_kind(const QuantityKind& k) {
+  const bool vowel = std::string_view("aeiou").find(k.name.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(k.name);
+}
+
 std::string lower(std::string_view s) {
   std::string r(s);
   for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -166,6 +172,8 @@ void ConfigValue::note_asked(std::string_view key) const {
 // ---- Range, did_you_mean --------------------------------------------------------------------------------
 
 std::string Range::describe(std::string_view unit) const {
+  // "1/s" reads as "/s" after a number ("> 0 /s").
+  if (unit.size() > 2 && unit.substr(0, 2) == "1/") unit.remove_prefix(1);
   const std::string u = (unit.empty() || unit == "1") ? std::string() : " " + std::string(unit);
   const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
   if (has_lo && has_hi) {
@@ -181,7 +189,10 @@ std::optional<std::string> did_you_mean(std::string_view word, const std::vector
   std::optional<std::string> best;
   std::size_t best_d = std::max<std::size_t>(2, w.size() / 3) + 1;
   for (const auto& c : candidates) {
-    const std::size_t d = edit_distance(w, lower(c));
+    const std::string lc = lower(c);
+    // An abbreviation ("sim" for "simulation") counts as a near miss.
+    const bool prefix = w.size() >= 3 && lc.size() > w.size() && lc.compare(0, w.size(), w) == 0;
+    const std::size_t d = prefix ? 1 : edit_distance(w, lc);
     if (d < best_d) {
       best_d = d;
       best = c;
@@ -247,7 +258,7 @@ const ConfigValue& Params::require(std::string_view key, std::string_view expect
 
 double Params::to_quantity(const ConfigValue& v, std::string_view kp, const QuantityKind& kind, Range r) const {
   const std::string unit(kind.unit);
-  const std::string expected = "a " + std::string(kind.name) +
+  const std::string expected = a_kind(kind) +
                                (r.describe(unit).empty() ? "" : " " + r.describe(unit)) + " such as " +
                                std::string(kind.example);
   double x = 0;
@@ -271,7 +282,7 @@ double Params::to_quantity(const ConfigValue& v, std::string_view kp, const Quan
 double Params::quantity(std::string_view key, const QuantityKind& kind, Range r) const {
   const ConfigValue* v = get(key);
   if (!v) {
-    fail(key, "a " + std::string(kind.name) + " such as " + std::string(kind.example));
+    fail(key, a_kind(kind) + " such as " + std::string(kind.example));
   }
   return to_quantity(*v, key_path(key), kind, r);
 }
@@ -426,7 +437,7 @@ std::vector<std::string> Params::keys() const {
 
 Distribution Params::distribution(std::string_view key, const QuantityKind& kind, Range values) const {
   const ConfigValue* v = get(key);
-  if (!v) fail(key, "a " + std::string(kind.name) + " or a distribution table such as { kind = \"exponential\", mean = " +
+  if (!v) fail(key, a_kind(kind) + " or a distribution table such as { kind = \"exponential\", mean = " +
                         std::string(kind.example) + " }");
   return read_distribution(*v, key, kind, values);
 }
@@ -486,7 +497,7 @@ void collect_unknown(const ConfigValue& t, const std::string& path, std::vector<
   for (const auto& [k, v] : t.entries()) {
     const std::string kp = path.empty() ? k : path + "." + k;
     if (!v.used()) {
-      out.push_back(Unknown{v.loc(), kp, k, &t});
+      out.push_back(Unknown{v.key_loc(), kp, k, &t});
       continue;
     }
     if (v.is_table()) {

@@ -64,6 +64,9 @@ class ConfigValue {
   bool is_string() const noexcept { return type_ == Type::string; }
   bool is_number() const noexcept { return type_ == Type::integer || type_ == Type::floating; }
   const SourceLoc& loc() const noexcept { return loc_; }
+  // Where the key naming this value is written (its value's location when unknown).
+  const SourceLoc& key_loc() const noexcept { return key_loc_.line ? key_loc_ : loc_; }
+  void set_key_loc(SourceLoc l) { key_loc_ = std::move(l); }
 
   const std::string& as_string() const noexcept { return s_; }
   std::int64_t as_integer() const noexcept { return i_; }
@@ -93,6 +96,7 @@ class ConfigValue {
  private:
   Type type_ = Type::table;
   SourceLoc loc_;
+  SourceLoc key_loc_;
   std::string s_;
   std::int64_t i_ = 0;
   double d_ = 0;

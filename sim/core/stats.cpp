@@ -59,13 +59,13 @@ void Histogram::quantiles(std::span<const double> qs, std::span<double> out) con
     const double r = std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(count_));
     return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(r));
   };
-  // Quantiles that fall in the underflow are reported as the exact minimum.
-  while (k < qs.size() && rank_of(qs[k]) <= cum) out[k++] = min_;
-  for (std::size_t i = lo_used_; i < hi_used_ && k < qs.size(); ++i) {
+  // q <= 0 is the minimum and quantiles in the underflow are reported as the exact minimum.
+  while (k < qs.size() && (qs[k] <= 0 || rank_of(qs[k]) <= cum)) out[k++] = min_;
+  for (std::size_t i = lo_used_; i < hi_used_ && k < qs.size() && qs[k] < 1; ++i) {
     cum += counts_[i];
-    while (k < qs.size() && rank_of(qs[k]) <= cum) out[k++] = std::clamp(bucket_mid(i), min_, max_);
+    while (k < qs.size() && qs[k] < 1 && rank_of(qs[k]) <= cum) out[k++] = std::clamp(bucket_mid(i), min_, max_);
   }
-  while (k < qs.size()) out[k++] = max_;  // overflow
+  while (k < qs.size()) out[k++] = max_;  // q >= 1, or in the overflow: the exact maximum
 }
 
 void Histogram::merge(const Histogram& o) {

@@ -41,7 +41,8 @@ class SimTime {
   static constexpr SimTime max() noexcept { return SimTime(std::numeric_limits<std::int64_t>::max()); }
 
   constexpr std::int64_t ns() const noexcept { return ns_; }
-  constexpr double to_seconds() const noexcept { return static_cast<double>(ns_) * 1e-9; }
+  // Division (not multiplication by 1e-9) so that whole seconds convert exactly.
+  constexpr double to_seconds() const noexcept { return static_cast<double>(ns_) / 1e9; }
 
   constexpr auto operator<=>(const SimTime&) const noexcept = default;
 

@@ -146,6 +146,11 @@ Unit parse_factor(std::string_view f, std::string_view whole) {
   return u;
 }
 
+std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiouAEIOU").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -244,12 +249,15 @@ std::string_view dimension_name(const Dimension& d) {
 
 double parse_quantity(std::string_view text, const QuantityKind& kind) {
   const std::string_view s = trim(text);
-  const std::string expected = "a " + std::string(kind.name) + " such as " + std::string(kind.example);
+  const std::string expected = with_article(kind.name) + " such as " + std::string(kind.example);
   // The number: std::from_chars accepts no leading '+', so skip one.
   std::string_view num = s;
   if (!num.empty() && num.front() == '+') num.remove_prefix(1);
   double v = 0;
   const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+  if (ec == std::errc::result_out_of_range) {
+    throw UnitError("'" + std::string(s) + "' is beyond the range of a double; expected " + expected);
+  }
   if (ec != std::errc() || p == num.data()) {
     throw UnitError("'" + std::string(s) + "' does not start with a number; expected " + expected);
   }
@@ -269,7 +277,7 @@ double parse_quantity(std::string_view text, const QuantityKind& kind) {
   if (!(u.dim == kind.dim)) {
     const std::string_view got = dimension_name(u.dim);
     throw UnitError("'" + std::string(s) + "' is " +
-                    (got.empty() ? "in " + to_string(u.dim) : "a " + std::string(got)) + ", but expected " +
+                    (got.empty() ? "in " + to_string(u.dim) : with_article(got)) + ", but expected " +
                     expected);
   }
   if (u.affine && !kind.absolute_temperature) {

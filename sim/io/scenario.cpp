@@ -36,7 +36,8 @@ ConfigValue convert_table(const toml::table& t, const SourceLoc& loc, const std:
   });
   for (const auto& [k, v] : entries) {
     const std::string kp = key_path.empty() ? std::string(k->str()) : key_path + "." + std::string(k->str());
-    out.set(std::string(k->str()), convert(*v, file, kp));
+    ConfigValue& child = out.set(std::string(k->str()), convert(*v, file, kp));
+    child.set_key_loc(loc_of(k->source(), file));
   }
   return out;
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Dependencies point one way: core <- models, core <- io, {models, io} <- cli. The engine knows nothing of
+# GPUs; models know nothing of HDF5, TOML or the command line.
+# usage: layering.sh SOURCE_DIR
+set -u
+cd "$1" || exit 1
+bad=0
+check() {  # check DIR PATTERN WHY
+  local hits
+  hits=$(grep -rnE "$2" "$1" --include='*.hpp' --include='*.cpp' 2>/dev/null)
+  if [ -n "$hits" ]; then echo "FAIL: $3"; echo "$hits"; bad=1; fi
+}
+check sim/core '#include *["<](models/|sim/io/|sim/cli/|H5|hdf5|toml|boost/program_options)' \
+  "sim/core must depend on the standard library only"
+check models '#include *["<](sim/io/|sim/cli/|H5|hdf5|toml|boost/program_options)' \
+  "models must not see HDF5, TOML or the command line"
+check sim/io '#include *["<](models/|sim/cli/)' "sim/io must not depend on models or the CLI"
+[ $bad -eq 0 ] && echo "layering ok"
+exit $bad

@@ -1,0 +1,135 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "sim/core/random.hpp"
+#include "sim/core/stats.hpp"
+
+using namespace dcsim;
+using namespace dcsim::literals;
+
+TEST_CASE("a tally's mean and variance match the direct formulas, also after merging", "[stats]") {
+  const std::vector<double> x = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5};
+  Tally all, a, b;
+  double sum = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    all.add(x[i]);
+    (i < 4 ? a : b).add(x[i]);
+    sum += x[i];
+  }
+  const double mean = sum / static_cast<double>(x.size());
+  double ss = 0;
+  for (double v : x) ss += (v - mean) * (v - mean);
+  CHECK(all.mean() == Approx(mean));
+  CHECK(all.variance() == Approx(ss / static_cast<double>(x.size() - 1)));
+  CHECK(all.min() == 1);
+  CHECK(all.max() == 9);
+  a.merge(b);
+  CHECK(a.count() == x.size());
+  CHECK(a.mean() == Approx(mean));
+  CHECK(a.variance() == Approx(all.variance()));
+}
+
+TEST_CASE("a time-weighted value integrates a step function exactly", "[stats]") {
+  TimeWeighted q(0.0);
+  TimeWindow w;
+  q.set(10_s, 2);  // 0 over [0, 10)
+  w.open(q, 12_s);
+  q.set(15_s, 5);  // 2 over [10, 15)
+  CHECK(w.mean(q, 20_s) == Approx((2 * 3 + 5 * 5) / 8.0));
+  q.add(20_s, -4);  // 5 over [15, 20), then 1
+  CHECK(q.integral(30_s) == Approx(0 + 2 * 5 + 5 * 5 + 1 * 10));
+  CHECK(q.max() == 5);
+}
+
+namespace {
+// Exact nearest-rank quantile of sorted data.
+double exact_quantile(const std::vector<double>& sorted, double q) {
+  const auto r = static_cast<std::size_t>(std::max(1.0, std::ceil(q * static_cast<double>(sorted.size()))));
+  return sorted[r - 1];
+}
+}  // namespace
+
+TEST_CASE("histogram quantiles are within 1 % of the exact order statistics", "[stats]") {
+  const auto kind = GENERATE(0, 1, 2, 3);
+  const auto n = GENERATE(100, 10'000, 1'000'000);
+  Rng r(static_cast<std::uint64_t>(kind * 10 + n));
+  std::vector<double> x(static_cast<std::size_t>(n));
+  for (auto& v : x) {
+    switch (kind) {
+      case 0: v = r.exponential(1.0 / 11.6); break;                 // service times, seconds
+      case 1: v = r.lognormal(std::log(0.2), 1.5); break;           // heavy right tail
+      case 2: v = 1e-3 * std::pow(r.uniform_pos(), -1.0 / 1.5); break;  // Pareto, alpha 1.5
+      default: v = r.uniform(5.0, 6.0); break;                      // narrow
+    }
+  }
+  Histogram h;
+  for (double v : x) h.record(v);
+  std::sort(x.begin(), x.end());
+  for (const double q : {0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999}) {
+    const double exact = exact_quantile(x, q);
+    const double est = h.quantile(q);
+    INFO("kind " << kind << ", n " << n << ", q " << q << ": exact " << exact << ", histogram " << est);
+    CHECK(std::abs(est - exact) <= 0.01 * exact);
+  }
+  CHECK(h.quantile(1.0) == x.back());
+  CHECK(h.quantile(0.0) == x.front());
+  CHECK(h.count() == x.size());
+}
+
+TEST_CASE("histograms merge, reset and report values outside their range exactly", "[stats]") {
+  Histogram a(1e-3, 10), b(1e-3, 10);
+  a.record(0.0);   // underflow: reported as the exact minimum
+  a.record(0.5);
+  b.record(2.0);
+  b.record(1e6);   // overflow: reported as the exact maximum
+  a.merge(b);
+  CHECK(a.count() == 4);
+  CHECK(a.quantile(0.25) == 0.0);
+  CHECK(a.quantile(1.0) == 1e6);
+  CHECK(a.quantile(0.5) == Approx(0.5).epsilon(0.01));
+  a.reset();
+  CHECK(a.count() == 0);
+  CHECK(std::isnan(a.quantile(0.5)));
+  Histogram other(1e-6, 1);
+  CHECK_THROWS(a.merge(other));
+}
+
+TEST_CASE("an interval histogram keeps the interval and the measured span apart", "[stats]") {
+  IntervalHistogram h;
+  h.record(1.0);
+  h.reset_total();  // end of warm-up: the interval keeps its observation
+  h.record(3.0);
+  CHECK(h.interval().count() == 2);
+  CHECK(h.total().count() == 1);
+  h.roll();
+  CHECK(h.interval().count() == 0);
+  CHECK(h.total().quantile(0.5) == Approx(3.0).epsilon(0.005));
+}
+
+TEST_CASE("Student t quantiles match the tables", "[stats]") {
+  CHECK(student_t_quantile(0.975, 10) == Approx(2.228).epsilon(1e-3));
+  CHECK(student_t_quantile(0.975, 31) == Approx(2.040).epsilon(1e-3));
+  CHECK(student_t_quantile(0.975, 1e6) == Approx(1.960).epsilon(1e-3));
+  CHECK(student_t_quantile(0.995, 20) == Approx(2.845).epsilon(1e-3));
+}
+
+TEST_CASE("batch-means confidence intervals cover the true mean about 95 % of the time", "[stats]") {
+  // 400 replications of an AR(1) process with known mean 0: the 95 % intervals should miss ~20 times;
+  // a binomial(400, 0.05) lies in [7, 35] with probability > 0.999.
+  Rng r(77);
+  int misses = 0;
+  for (int rep = 0; rep < 400; ++rep) {
+    BatchMeans bm(1000);
+    double x = 0;
+    for (int i = 0; i < 32'000; ++i) {
+      x = 0.9 * x + r.normal();
+      bm.add(x);
+    }
+    if (std::abs(bm.mean()) > bm.half_width()) ++misses;
+  }
+  CHECK(misses >= 7);
+  CHECK(misses <= 35);
+}
