@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <limits>
 
+#include <unistd.h>
+
 #include "models/world.hpp"
 #include "sim/cli/progress.hpp"
 #include "sim/cli/version.hpp"
@@ -20,6 +22,21 @@ Job prepare_job(const std::string& scenario_path, const std::vector<std::string>
   models::build(root, *job.run);
   check_unknown_keys(job.scenario.root);
   return job;
+}
+
+std::string check_output_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  if (p.filename().empty()) return "the path names a directory, not a file";
+  fs::path dir = p.parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return "cannot create directory " + dir.string() + ": " + ec.message();
+  if (!fs::is_directory(dir)) return dir.string() + " is not a directory";
+  if (access(dir.c_str(), W_OK) != 0) return "directory " + dir.string() + " is not writable";
+  if (fs::is_directory(p)) return path + " is a directory";
+  return "";
 }
 
 std::string default_output_path(const std::string& scenario_path) {

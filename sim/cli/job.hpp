@@ -41,6 +41,9 @@ struct ExecuteOptions {
 // errors: they are reported in JobResult::error and leave an incomplete file.
 JobResult execute_job(Job& job, const ExecuteOptions& options);
 
+// Creates the output's directory if needed and checks that it is writable; returns why not, or "".
+std::string check_output_path(const std::string& path);
+
 // "out/<scenario stem>.h5" for a scenario path.
 std::string default_output_path(const std::string& scenario_path);
 

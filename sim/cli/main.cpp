@@ -137,6 +137,10 @@ int cmd_run(const std::vector<std::string>& args) {
 
   cli::ExecuteOptions opt;
   opt.output_path = vm.count("output") ? vm["output"].as<std::string>() : cli::default_output_path(scenario_path);
+  if (const std::string why = cli::check_output_path(opt.output_path); !why.empty()) {
+    std::cerr << opt.output_path << ": error: cannot write the output file: " << why << "\n";
+    return kBadInput;
+  }
   opt.interrupt = &g_interrupted;
   opt.progress = !quiet;
   opt.progress_tty = isatty(STDERR_FILENO) == 1;

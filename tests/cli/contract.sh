@@ -24,6 +24,8 @@ expect_rc 0 "$dcsim" validate "$src/scenarios/mmc.toml"
 grep -q ": ok" "$tmp/o" || fail "validate does not say ok"
 expect_rc 0 "$dcsim" validate "$src/scenarios/mmc.toml" --print --set mmc.servers=3
 grep -q "servers = 3" "$tmp/o" || fail "validate --print does not show the override"
+expect_rc 2 "$dcsim" run "$src/scenarios/mmc.toml" -o /proc/none/x.h5 --quiet
+grep -q "cannot write the output file" "$tmp/e" || fail "unwritable output: $(cat "$tmp/e")"
 expect_rc 2 "$dcsim" info "$tmp/none.h5"
 echo "not hdf5" > "$tmp/x.h5"
 expect_rc 2 "$dcsim" info "$tmp/x.h5"
