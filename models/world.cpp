@@ -1,11 +1,12 @@
 #include "models/world.hpp"
 
 #include "models/queueing/mmc.hpp"
+#include "models/workload/workload.hpp"
 
 namespace dcsim::models {
 
 const std::vector<std::string>& known_sections() {
-  static const std::vector<std::string> k = {"mmc"};
+  static const std::vector<std::string> k = {"mmc", "workload"};
   return k;
 }
 
@@ -15,6 +16,10 @@ void build(const Params& root, Run& run) {
   bool any = false;
   if (auto p = root.optional_table("mmc")) {
     run.emplace_model<queueing::MMcModel>("mmc", queueing::MMcParams::from(*p), measured);
+    any = true;
+  }
+  if (auto p = root.optional_table("workload")) {
+    run.emplace_model<workload::WorkloadModel>(*p, run.settings(), run.engine().random());
     any = true;
   }
   if (!any) {

@@ -1,9 +1,12 @@
 #include "sim/core/config.hpp"
 
+#include "sim/core/calendar.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 #include <tuple>
 
@@ -115,6 +118,12 @@ ConfigValue ConfigValue::make_bool(bool b, SourceLoc loc) {
   return v;
 }
 
+ConfigValue ConfigValue::make_datetime(std::string iso, SourceLoc loc) {
+  ConfigValue v = make_string(std::move(iso), std::move(loc));
+  v.datetime_ = true;
+  return v;
+}
+
 const ConfigValue* ConfigValue::find(std::string_view key) const noexcept {
   for (const auto& [k, v] : table_) {
     if (k == key) return &v;
@@ -155,6 +164,7 @@ std::string ConfigValue::render() const {
     case Type::table: return "a table";
     case Type::array: return "an array of " + std::to_string(array_.size());
     case Type::string: {
+      if (datetime_) return s_;
       std::string s = s_.size() > 60 ? s_.substr(0, 57) + "..." : s_;
       return "\"" + s + "\"";
     }
@@ -221,6 +231,12 @@ bool Params::has(std::string_view key) const {
   return table_->find(key) != nullptr;
 }
 
+bool Params::is_table(std::string_view key) const {
+  table_->note_asked(key);
+  const ConfigValue* v = table_->find(key);
+  return v && v->is_table();
+}
+
 void Params::acknowledge(std::string_view key) const {
   table_->note_asked(key);
   if (const ConfigValue* v = table_->find(key)) v->mark_used();
@@ -265,6 +281,8 @@ double Params::to_quantity(const ConfigValue& v, std::string_view kp, const Quan
   if (v.is_number()) {
     x = v.as_number();
     if (kind.absolute_temperature && x < -273.15) fail_value(v, kp, expected, "below absolute zero");
+  } else if (v.is_datetime()) {
+    fail_value(v, kp, expected, "a date or time is not a quantity");
   } else if (v.is_string()) {
     try {
       x = parse_quantity(v.as_string(), kind);
@@ -376,6 +394,34 @@ std::vector<std::string> Params::texts(std::string_view key) const {
     out.push_back(e.as_string());
   }
   return out;
+}
+
+std::int64_t Params::datetime(std::string_view key, std::int64_t def) const {
+  const ConfigValue* v = get(key);
+  if (!v) return def;
+  const std::string expected = "a UTC date-time such as 2025-03-25T00:00:00Z";
+  if (!v->is_string()) fail(key, expected);
+  const auto t = parse_utc(v->as_string());
+  if (!t) fail(key, expected);
+  return *t;
+}
+
+std::string Params::file_path(std::string_view key) const {
+  const std::string p = text(key);
+  if (p.empty()) fail(key, "a file path");
+  const std::filesystem::path fp(p);
+  const SourceLoc l = loc(key);
+  std::string resolved = p;
+  // Relative to the scenario file's directory; an override from the command line is relative to the
+  // working directory.
+  if (!fp.is_absolute() && l.line != 0) {
+    resolved = (std::filesystem::path(l.file).parent_path() / fp).lexically_normal().string();
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(resolved, ec)) {
+    fail(key, "a readable file", "no such file: " + resolved);
+  }
+  return resolved;
 }
 
 std::string Params::choice(std::string_view key, std::initializer_list<std::string_view> options) const {

@@ -57,12 +57,15 @@ class ConfigValue {
   static ConfigValue make_integer(std::int64_t v, SourceLoc loc);
   static ConfigValue make_float(double v, SourceLoc loc);
   static ConfigValue make_bool(bool v, SourceLoc loc);
+  // A TOML date or date-time, kept as its ISO 8601 text.
+  static ConfigValue make_datetime(std::string iso, SourceLoc loc);
 
   Type type() const noexcept { return type_; }
   bool is_table() const noexcept { return type_ == Type::table; }
   bool is_array() const noexcept { return type_ == Type::array; }
   bool is_string() const noexcept { return type_ == Type::string; }
   bool is_number() const noexcept { return type_ == Type::integer || type_ == Type::floating; }
+  bool is_datetime() const noexcept { return datetime_; }
   const SourceLoc& loc() const noexcept { return loc_; }
   // Where the key naming this value is written (its value's location when unknown).
   const SourceLoc& key_loc() const noexcept { return key_loc_.line ? key_loc_ : loc_; }
@@ -101,6 +104,7 @@ class ConfigValue {
   std::int64_t i_ = 0;
   double d_ = 0;
   bool b_ = false;
+  bool datetime_ = false;
   std::vector<Entry> table_;
   std::vector<ConfigValue> array_;
   mutable std::vector<std::string> asked_;
@@ -138,6 +142,8 @@ class Params {
   // Location of a key's value, or of the table when the key is absent.
   SourceLoc loc(std::string_view key) const;
   bool has(std::string_view key) const;
+  // Whether the key is present and holds a table (keys that take a value or a table of values).
+  bool is_table(std::string_view key) const;
   std::string key_path(std::string_view key) const;
 
   // Quantities in the kind's canonical unit (see units.hpp).
@@ -155,6 +161,10 @@ class Params {
   std::string text(std::string_view key) const;
   std::string text(std::string_view key, std::string def) const;
   std::vector<std::string> texts(std::string_view key) const;
+  // A UTC instant written as a TOML date-time (2025-03-25T00:00:00Z) or an ISO 8601 string.
+  std::int64_t datetime(std::string_view key, std::int64_t def) const;
+  // An existing file; a relative path is taken relative to the directory of the file that contains the key.
+  std::string file_path(std::string_view key) const;
   // One of a fixed set of words; a wrong word gets a "did you mean".
   std::string choice(std::string_view key, std::initializer_list<std::string_view> options) const;
   std::string choice(std::string_view key, std::initializer_list<std::string_view> options, std::string def) const;

@@ -14,6 +14,7 @@ RunSettings RunSettings::from(const Params& p) {
   }
   s.seed = static_cast<std::uint64_t>(p.integer("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   s.run_index = static_cast<std::uint64_t>(p.integer("run_index", 0, 0, std::numeric_limits<std::int64_t>::max()));
+  s.start_epoch = p.datetime("start", s.start_epoch);
   return s;
 }
 

@@ -56,8 +56,16 @@ ConfigValue convert(const toml::node& n, const std::string& file, const std::str
   if (const auto* i = n.as_integer()) return ConfigValue::make_integer(i->get(), loc);
   if (const auto* d = n.as_floating_point()) return ConfigValue::make_float(d->get(), loc);
   if (const auto* b = n.as_boolean()) return ConfigValue::make_bool(b->get(), loc);
-  throw ConfigError(loc, key_path, "a string, number, boolean, array or table",
-                    "a date or time (write times as quantities such as \"6 d\")");
+  // Dates and date-times are kept as ISO 8601 text; keys that want an instant parse it.
+  std::ostringstream iso;
+  if (const auto* dt = n.as_date_time()) {
+    iso << dt->get();
+  } else if (const auto* d = n.as_date()) {
+    iso << d->get();
+  } else if (const auto* t = n.as_time()) {
+    iso << t->get();
+  }
+  return ConfigValue::make_datetime(iso.str(), loc);
 }
 
 ConfigValue parse_document(const std::string& text, const std::string& source_name) {
@@ -209,7 +217,9 @@ void relabel(ConfigValue& v, const SourceLoc& loc) {
       v = std::move(a);
       return;
     }
-    case ConfigValue::Type::string: v = ConfigValue::make_string(copy.as_string(), loc); return;
+    case ConfigValue::Type::string:
+      v = copy.is_datetime() ? ConfigValue::make_datetime(copy.as_string(), loc) : ConfigValue::make_string(copy.as_string(), loc);
+      return;
     case ConfigValue::Type::integer: v = ConfigValue::make_integer(copy.as_integer(), loc); return;
     case ConfigValue::Type::floating: v = ConfigValue::make_float(copy.as_number(), loc); return;
     case ConfigValue::Type::boolean: v = ConfigValue::make_bool(copy.as_bool(), loc); return;
@@ -264,7 +274,7 @@ bool is_table_array(const ConfigValue& v) {
 
 std::string inline_value(const ConfigValue& v) {
   switch (v.type()) {
-    case ConfigValue::Type::string: return quote(v.as_string());
+    case ConfigValue::Type::string: return v.is_datetime() ? v.as_string() : quote(v.as_string());
     case ConfigValue::Type::integer: return std::to_string(v.as_integer());
     case ConfigValue::Type::floating: return float_text(v.as_number());
     case ConfigValue::Type::boolean: return v.as_bool() ? "true" : "false";

@@ -1,0 +1,484 @@
+#include "models/workload/workload.hpp"
+
+#include <cmath>
+#include <set>
+
+#include "sim/core/csv.hpp"
+
+namespace dcsim::workload {
+
+namespace {
+
+constexpr double kDay = 86400.0;
+
+// The users active on a given day: activity fraction × N(t).
+class ActiveUsers final : public TimeFunction {
+ public:
+  ActiveUsers(const Population& p, double fraction) : p_(p), a_(fraction) {}
+  double value(double t) const override { return a_ * p_.users(t); }
+  Bounds bounds(double t0, double t1) const override {
+    const Bounds b = p_.users_bounds(t0, t1);
+    return {a_ * b.lo, a_ * b.hi};
+  }
+  double next_break(double t) const override { return p_.next_break(t); }
+
+ private:
+  const Population& p_;
+  double a_;
+};
+
+void check_name(const Params& p, std::string_view key, const std::string& name) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+      })) {
+    p.fail(key, "a name of letters, digits, '_' or '-'");
+  }
+}
+
+std::size_t index_of(const std::vector<std::string>& names, const std::string& n) {
+  return static_cast<std::size_t>(std::find(names.begin(), names.end(), n) - names.begin());
+}
+
+}  // namespace
+
+struct WorkloadModel::Stream {
+  std::size_t c, k;
+  std::unique_ptr<ArrivalGenerator> gen;
+  Rng size_rng, patience_rng;
+};
+
+std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<std::string>& classes,
+                                    const std::vector<std::string>& tiers) {
+  std::vector<TraceRecord> out;
+  bool first = true;
+  read_csv(path, [&](const CsvRow& r) {
+    if (first) {
+      first = false;
+      // A header line names the columns.
+      const std::string& f = r.text(0);
+      if (f == "time_s" || f == "time") {
+        if (r.size() < 3 || r.text(1) != "class" || r.text(2) != "tier" || (r.size() > 3 && r.text(3) != "size") ||
+            r.size() > 4) {
+          r.fail(0, "the header must be time_s,class,tier[,size]");
+        }
+        return;
+      }
+    }
+    if (r.size() < 3 || r.size() > 4) {
+      r.fail(r.size() < 3 ? r.size() - 1 : 4,
+             "expected 3 or 4 columns (time_s,class,tier[,size]), found " + std::to_string(r.size()));
+    }
+    TraceRecord rec{};
+    rec.t = r.number(0, "time_s");
+    if (rec.t < 0) r.fail(0, "column 'time_s': expected a time >= 0 s, found " + r.text(0));
+    if (!out.empty() && rec.t < out.back().t) {
+      r.fail(0, "timestamps out of order: " + r.text(0) + " s comes after " + std::to_string(out.back().t) +
+                    " s (the trace must be sorted by time)");
+    }
+    const std::size_t c = index_of(classes, r.text(1));
+    if (c == classes.size()) {
+      std::string hint;
+      if (auto m = did_you_mean(r.text(1), classes)) hint = " (did you mean \"" + *m + "\"?)";
+      r.fail(1, "column 'class': unknown class \"" + r.text(1) + "\"" + hint);
+    }
+    const std::size_t k = index_of(tiers, r.text(2));
+    if (k == tiers.size()) {
+      std::string hint;
+      if (auto m = did_you_mean(r.text(2), tiers)) hint = " (did you mean \"" + *m + "\"?)";
+      r.fail(2, "column 'tier': unknown tier \"" + r.text(2) + "\"" + hint);
+    }
+    rec.cls = static_cast<std::uint16_t>(c);
+    rec.tier = static_cast<std::uint8_t>(k);
+    rec.size = std::numeric_limits<double>::quiet_NaN();
+    if (r.size() == 4 && !r.text(3).empty()) {
+      rec.size = r.number(3, "size");
+      if (!(rec.size > 0)) r.fail(3, "column 'size': expected a size factor > 0, found " + r.text(3));
+    }
+    out.push_back(rec);
+  });
+  return out;
+}
+
+WorkloadModel::~WorkloadModel() = default;
+
+WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const RandomStreams& streams)
+    : calendar_(rs.start_epoch), horizon_s_(rs.duration.to_seconds()), random_(&streams) {
+  // Tiers.
+  std::vector<std::string> tier_names;
+  for (const auto& t : p.tables("tiers")) {
+    Tier tier;
+    tier.name = t.text("name");
+    check_name(t, "name", tier.name);
+    if (index_of(tier_names, tier.name) != tier_names.size()) t.fail("name", "a tier name not used before");
+    tier.share = t.quantity("share", qty::fraction, Range{0, 1, true, false});
+    tier.patience = t.distribution("patience", qty::time, Distribution::exponential(60.0), Range::positive());
+    tier_names.push_back(tier.name);
+    tiers_.push_back(std::move(tier));
+  }
+  if (tiers_.empty()) {
+    tiers_.push_back(Tier{"all", 1.0, Distribution::exponential(60.0)});
+    tier_names.push_back("all");
+  }
+  double share_sum = 0;
+  for (const auto& t : tiers_) share_sum += t.share;
+  if (std::abs(share_sum - 1.0) > 1e-6) {
+    p.fail("tiers", "tier shares that sum to 1", "they sum to " + std::to_string(share_sum));
+  }
+  if (tiers_.size() > 255) p.fail("tiers", "at most 255 tiers");
+
+  // Classes.
+  std::vector<std::string> class_names;
+  const auto class_tables = p.tables("classes");
+  if (class_tables.empty()) p.fail("classes", "at least one [[workload.classes]] table");
+  for (const auto& c : class_tables) {
+    RequestClass rc;
+    rc.name = c.text("name");
+    check_name(c, "name", rc.name);
+    if (index_of(class_names, rc.name) != class_names.size()) c.fail("name", "a class name not used before");
+    // Requests per active user per day: one number for every tier, or a table by tier name.
+    if (c.is_table("requests_per_user_day")) {
+      const auto per = c.optional_table("requests_per_user_day");
+      for (const auto& t : tiers_) rc.per_user_day.push_back(per->quantity(t.name, qty::dimensionless, 0.0, Range::non_negative()));
+      for (const auto& k : per->keys()) {
+        if (index_of(tier_names, k) == tier_names.size()) {
+          std::string hint;
+          if (auto m = did_you_mean(k, tier_names)) hint = "did you mean '" + *m + "'?";
+          per->fail(k, "a tier name", hint);
+        }
+      }
+    } else if (c.has("requests_per_user_day")) {
+      const double r = c.quantity("requests_per_user_day", qty::dimensionless, Range::non_negative());
+      rc.per_user_day.assign(tiers_.size(), r);
+    }
+    if (auto sz = c.optional_table("size")) {
+      const auto ref = sz->optional_table("reference");
+      for (const char* f : {"pixels", "steps", "tokens"}) {
+        if (!sz->has(f)) continue;
+        SizeFactor s;
+        s.name = f;
+        s.dist = sz->distribution(f, qty::dimensionless, Range::positive());
+        s.reference = ref ? ref->quantity(f, qty::dimensionless, s.dist.mean(), Range::positive()) : s.dist.mean();
+        rc.size.push_back(std::move(s));
+      }
+      if (rc.size.empty()) sz->fail("pixels", "at least one size factor: pixels, steps or tokens");
+    }
+    class_names.push_back(rc.name);
+    classes_.push_back(std::move(rc));
+  }
+
+  // Trace replay replaces the generated arrivals.
+  if (p.has("trace")) {
+    trace_mode_ = true;
+    for (const char* k : {"population", "rate_profile", "diurnal", "weekly", "flash_crowds", "arrivals"}) {
+      if (p.has(k)) p.fail(k, std::string("no '") + k + "' when replaying a trace (the trace fixes every arrival)");
+    }
+    trace_ = load_trace(p.file_path("trace"), class_names, tier_names);
+    trace_rng_ = streams.stream("workload.trace");
+    for (auto& c : classes_) {
+      if (c.per_user_day.empty()) c.per_user_day.assign(tiers_.size(), 0.0);
+    }
+    arrivals_.assign(classes_.size() * tiers_.size(), 0);
+    at_measure_ = at_interval_ = arrivals_;
+    return;
+  }
+
+  // Rate profile: columns named after classes.
+  if (p.has("rate_profile")) {
+    const std::string path = p.file_path("rate_profile");
+    std::vector<int> col_of_class(classes_.size(), -1);
+    std::vector<double> times;
+    std::vector<std::vector<double>> cols;
+    std::vector<std::string> col_names;
+    bool header = true;
+    read_csv(path, [&](const CsvRow& r) {
+      if (header) {
+        header = false;
+        if (r.text(0) != "time_s" && r.text(0) != "time") r.fail(0, "the first column must be 'time_s'");
+        for (std::size_t i = 1; i < r.size(); ++i) {
+          const std::size_t c = index_of(class_names, r.text(i));
+          if (c == class_names.size()) {
+            std::string hint;
+            if (auto m = did_you_mean(r.text(i), class_names)) hint = " (did you mean \"" + *m + "\"?)";
+            r.fail(i, "column '" + r.text(i) + "' is not a workload class" + hint);
+          }
+          col_of_class[c] = static_cast<int>(i - 1);
+          col_names.push_back(r.text(i));
+        }
+        cols.assign(r.size() - 1, {});
+        return;
+      }
+      if (r.size() != cols.size() + 1) {
+        r.fail(std::min(r.size(), cols.size() + 1) - 1,
+               "expected " + std::to_string(cols.size() + 1) + " columns, found " + std::to_string(r.size()));
+      }
+      const double t = r.number(0, "time_s");
+      if (!times.empty() && t <= times.back()) r.fail(0, "times must increase (the profile must be sorted by time)");
+      times.push_back(t);
+      for (std::size_t i = 0; i < cols.size(); ++i) {
+        const double v = r.number(i + 1, col_names[i]);
+        if (v < 0) r.fail(i + 1, "rates must be >= 0 requests/s");
+        cols[i].push_back(v);
+      }
+    });
+    if (times.empty()) throw ConfigError(SourceLoc{path, 0, 0}, "the rate profile has no data rows");
+    profile_.resize(classes_.size());
+    for (std::size_t c = 0; c < classes_.size(); ++c) {
+      if (col_of_class[c] < 0) continue;
+      classes_[c].profile_column = col_of_class[c];
+      profile_[c] = std::make_unique<PiecewiseLinear>(times, cols[static_cast<std::size_t>(col_of_class[c])]);
+    }
+  }
+  profile_.resize(classes_.size());
+
+  bool needs_population = false;
+  for (std::size_t c = 0; c < classes_.size(); ++c) {
+    if (!profile_[c]) {
+      needs_population = true;
+      if (classes_[c].per_user_day.empty()) {
+        class_tables[c].fail("requests_per_user_day", "requests per active user per day (or a rate_profile column)");
+      }
+    } else if (classes_[c].per_user_day.empty()) {
+      classes_[c].per_user_day.assign(tiers_.size(), 1.0);  // split the profile by tier share only
+    }
+  }
+  if (needs_population) {
+    population_ = make_population(p.table("population"), horizon_s_, streams);
+    activity_ = p.quantity("activity_fraction", qty::fraction, 1.0, Range{0, 1, true, false});
+    active_ = std::make_unique<ActiveUsers>(*population_, activity_);
+  }
+  const std::string kind = p.choice("arrivals", {"poisson", "gamma"}, "poisson");
+  gamma_ = kind == "gamma";
+  if (gamma_) cv_ = p.quantity("cv", qty::dimensionless, Range{0.05, 20, false, false});
+  diurnal_ = std::make_unique<Diurnal>(make_diurnal(p.optional_table("diurnal"), calendar_));
+  weekly_ = std::make_unique<Weekly>(make_weekly(p.optional_table("weekly"), calendar_));
+  const auto crowds = make_flash_crowds(p.tables("flash_crowds"), class_names);
+
+  for (std::size_t c = 0; c < classes_.size(); ++c) {
+    std::vector<FlashCrowd> mine;
+    for (const auto& f : crowds) {
+      if (f.cls.empty() || f.cls == classes_[c].name) mine.push_back(f);
+    }
+    flash_.push_back(std::make_unique<FlashMultiplier>(std::move(mine)));
+    double weight_sum = 0;
+    for (std::size_t k = 0; k < tiers_.size(); ++k) weight_sum += tiers_[k].share * classes_[c].per_user_day[k];
+    for (std::size_t k = 0; k < tiers_.size(); ++k) {
+      std::vector<const TimeFunction*> f;
+      double scale = 0;
+      if (profile_[c]) {
+        scale = weight_sum > 0 ? tiers_[k].share * classes_[c].per_user_day[k] / weight_sum : 0.0;
+        f = {profile_[c].get()};
+      } else {
+        scale = tiers_[k].share * classes_[c].per_user_day[k] / kDay;
+        f = {active_.get(), diurnal_.get(), weekly_.get()};
+      }
+      if (!flash_[c]->empty()) f.push_back(flash_[c].get());
+      rates_.push_back(std::make_unique<Rate>(scale, std::move(f)));
+    }
+  }
+  arrivals_.assign(classes_.size() * tiers_.size(), 0);
+  at_measure_ = at_interval_ = arrivals_;
+}
+
+double WorkloadModel::rate(std::size_t c, std::size_t k, double t) const {
+  return rates_.empty() ? 0.0 : rates_[c * tiers_.size() + k]->value(t);
+}
+
+double WorkloadModel::expected_arrivals(std::size_t c, std::size_t k, double t0, double t1) const {
+  return rates_.empty() ? 0.0 : rates_[c * tiers_.size() + k]->integral(t0, t1);
+}
+
+double WorkloadModel::active_users(double t) const { return active_ ? active_->value(t) : 0.0; }
+
+Rng WorkloadModel::arrival_stream(std::size_t c, std::size_t k) const {
+  return random_->stream("workload." + classes_[c].name + "." + tiers_[k].name + ".arrivals");
+}
+
+std::unique_ptr<ArrivalGenerator> WorkloadModel::make_generator(std::size_t c, std::size_t k, double start,
+                                                                double end) const {
+  const std::size_t i = c * tiers_.size() + k;
+  Rng rng = arrival_stream(c, k);
+  if (gamma_) return std::make_unique<RenewalGenerator>(*rates_[i], rng, cv_, start, end);
+  return std::make_unique<NhppGenerator>(*rates_[i], rng, start, end);
+}
+
+double WorkloadModel::draw_size(std::size_t c, Rng& rng) const {
+  double s = 1.0;
+  for (const auto& f : classes_[c].size) s *= f.dist.sample(rng) / f.reference;
+  return s;
+}
+
+void WorkloadModel::start(Engine& engine) {
+  engine_ = &engine;
+  register_probes(engine);
+  if (trace_mode_) {
+    if (!trace_.empty() && trace_.front().t <= horizon_s_) {
+      engine.schedule_at(SimTime::from_seconds(trace_.front().t), phase::workload, [this] { on_trace(); });
+    }
+    return;
+  }
+  for (std::size_t c = 0; c < classes_.size(); ++c) {
+    for (std::size_t k = 0; k < tiers_.size(); ++k) {
+      auto s = std::make_unique<Stream>();
+      s->c = c;
+      s->k = k;
+      s->gen = make_generator(c, k, 0.0, horizon_s_);
+      const std::string base = "workload." + classes_[c].name + "." + tiers_[k].name;
+      s->size_rng = random_->stream(base + ".size");
+      s->patience_rng = random_->stream(base + ".patience");
+      streams_.push_back(std::move(s));
+      const std::size_t i = streams_.size() - 1;
+      const double t = streams_[i]->gen->next();
+      if (t < kInf) {
+        engine.schedule_at(SimTime::from_seconds(t), phase::workload, [this, i] { on_arrival(i); });
+      }
+    }
+  }
+}
+
+void WorkloadModel::emit(std::size_t c, std::size_t k, SimTime now, double size) {
+  ++arrivals_[c * tiers_.size() + k];
+  if (!sink_) return;
+  Request r;
+  r.id = next_id_++;
+  r.created = r.first_created = now;
+  r.size = size;
+  r.cls = static_cast<std::uint16_t>(c);
+  r.tier = static_cast<std::uint8_t>(k);
+  Rng& prng = trace_mode_ ? trace_rng_ : streams_[c * tiers_.size() + k]->patience_rng;
+  r.patience_s = tiers_[k].patience.sample(prng);
+  sink_->submit(r);
+}
+
+void WorkloadModel::on_arrival(std::size_t i) {
+  Stream& s = *streams_[i];
+  const SimTime now = engine_->now();
+  // Draw the size only when someone consumes it: a workload-only run stays a pure arrival count.
+  emit(s.c, s.k, now, sink_ ? draw_size(s.c, s.size_rng) : 1.0);
+  const double t = s.gen->next();
+  if (t < kInf) {
+    engine_->schedule_at(std::max(now, SimTime::from_seconds(t)), phase::workload, [this, i] { on_arrival(i); });
+  }
+}
+
+void WorkloadModel::on_trace() {
+  const SimTime now = engine_->now();
+  // Every record at this instant, in file order.
+  while (trace_next_ < trace_.size() && SimTime::from_seconds(trace_[trace_next_].t) <= now) {
+    const TraceRecord& r = trace_[trace_next_++];
+    const double size = std::isnan(r.size) ? (sink_ ? draw_size(r.cls, trace_rng_) : 1.0) : r.size;
+    emit(r.cls, r.tier, now, size);
+  }
+  if (trace_next_ < trace_.size() && trace_[trace_next_].t <= horizon_s_) {
+    engine_->schedule_at(SimTime::from_seconds(trace_[trace_next_].t), phase::workload, [this] { on_trace(); });
+  }
+}
+
+void WorkloadModel::register_probes(Engine& e) {
+  ProbeRegistry& pr = e.probes();
+  if (population_) {
+    pr.add_group({{"workload/users", "1", "users at the sample instant (base plus retained adopters)", Sampling::instant},
+                  {"workload/active_users", "1", "users active on the day (activity fraction × users)", Sampling::instant},
+                  {"workload/adoption_per_h", "1/h", "expected adoption rate at the sample instant, users per hour",
+                   Sampling::instant}},
+                 [this](SimTime now, std::span<double> out) {
+                   const double t = now.to_seconds();
+                   out[0] = population_->users(t);
+                   out[1] = active_->value(t);
+                   out[2] = population_->adoption_rate(t) * 3600.0;
+                   peak_adoption_ = std::max(peak_adoption_, out[2]);
+                 });
+  }
+  for (std::size_t c = 0; c < classes_.size(); ++c) {
+    const std::string g = "workload/" + classes_[c].name + "/";
+    if (!trace_mode_) {
+      pr.add({g + "offered_rate", "1/s", "mean offered rate of " + classes_[c].name + " requests over the interval (all tiers)",
+              Sampling::interval_mean},
+             [this, c](SimTime now) {
+               const double t1 = now.to_seconds(), t0 = interval_start_.to_seconds();
+               double v = 0;
+               for (std::size_t k = 0; k < tiers_.size(); ++k) {
+                 v += t1 > t0 ? expected_arrivals(c, k, t0, t1) / (t1 - t0) : rate(c, k, t1);
+               }
+               return v;
+             });
+    }
+    for (std::size_t k = 0; k < tiers_.size(); ++k) {
+      const std::size_t i = c * tiers_.size() + k;
+      pr.add({g + tiers_[k].name + "/arrivals", "1",
+              "arrivals of " + classes_[c].name + " requests from the " + tiers_[k].name + " tier in the interval",
+              Sampling::interval_count},
+             [this, i](SimTime) { return static_cast<double>(arrivals_[i] - at_interval_[i]); });
+    }
+  }
+  // Last: close the interval for every column above.
+  pr.add_group({}, [this](SimTime now, std::span<double>) {
+    at_interval_ = arrivals_;
+    interval_start_ = now;
+  });
+}
+
+void WorkloadModel::on_warmup_end(SimTime now) {
+  measure_start_ = now;
+  at_measure_ = arrivals_;
+}
+
+void WorkloadModel::finish(SimTime now, Summary& s) {
+  const double t0 = measure_start_.to_seconds(), t1 = now.to_seconds();
+  std::uint64_t total = 0;
+  for (std::size_t c = 0; c < classes_.size(); ++c) {
+    const std::string g = "workload." + classes_[c].name;
+    std::uint64_t n = 0;
+    double expected = 0;
+    for (std::size_t k = 0; k < tiers_.size(); ++k) {
+      const std::size_t i = c * tiers_.size() + k;
+      n += arrivals_[i] - at_measure_[i];
+      if (!trace_mode_) expected += expected_arrivals(c, k, t0, t1);
+    }
+    total += n;
+    s.add_count(g + ".arrivals", static_cast<std::int64_t>(n), classes_[c].name + " requests arrived after warm-up");
+    if (!trace_mode_) {
+      s.add(g + ".expected_arrivals", expected, "1", "∫λ dt over the measured span: the expected number of arrivals");
+    }
+    for (std::size_t k = 0; k < tiers_.size(); ++k) {
+      const std::size_t i = c * tiers_.size() + k;
+      s.add_count(g + "." + tiers_[k].name + ".arrivals", static_cast<std::int64_t>(arrivals_[i] - at_measure_[i]),
+                  classes_[c].name + " requests from the " + tiers_[k].name + " tier after warm-up");
+    }
+  }
+  s.add_count("workload.arrivals", static_cast<std::int64_t>(total), "requests arrived after warm-up, all classes");
+  if (population_) {
+    s.add("workload.users_start", population_->users(0.0), "1", "users at t = 0");
+    s.add("workload.users_end", population_->users(t1), "1", "users at the end");
+    s.add("workload.adopters_end", population_->cumulative_adopters(t1), "1", "surge adopters by the end (before churn)");
+    // The adoption peak over the run, on a 1-minute grid refined by golden-section search.
+    double best_t = 0, best = population_->adoption_rate(0.0);
+    for (double t = 60.0; t <= t1; t += 60.0) {
+      const double v = population_->adoption_rate(t);
+      if (v > best) {
+        best = v;
+        best_t = t;
+      }
+    }
+    double a = std::max(0.0, best_t - 60.0), b = std::min(t1, best_t + 60.0);
+    for (int it = 0; it < 60; ++it) {
+      const double m1 = b - (b - a) * 0.6180339887, m2 = a + (b - a) * 0.6180339887;
+      if (population_->adoption_rate(m1) < population_->adoption_rate(m2)) a = m1; else b = m2;
+    }
+    best_t = 0.5 * (a + b);
+    best = std::max(best, population_->adoption_rate(best_t));
+    s.add("workload.peak_adoption_per_h", best * 3600.0, "1/h", "largest expected adoption rate during the run");
+    s.add("workload.peak_adoption_time_d", best_t / kDay, "d", "when the adoption rate peaked, days after t = 0");
+    s.add_text("workload.population", population_->describe(), "the population model");
+  }
+}
+
+void WorkloadModel::check_invariants(SimTime now) const {
+  std::uint64_t sum = 0;
+  for (const auto a : arrivals_) sum += a;
+  if (sink_ && sum != next_id_ - 1) {
+    throw SimulationError(now, "workload", "arrivals counted (" + std::to_string(sum) + ") differ from requests issued (" +
+                                               std::to_string(next_id_ - 1) + ")");
+  }
+}
+
+}  // namespace dcsim::workload

@@ -1,0 +1,133 @@
+// The demand side: users, request classes and tiers, time profiles, and the arrival processes that turn
+// them into requests (see population.hpp, profiles.hpp, arrivals.hpp for the equations).
+//
+// For class c and tier k the rate is
+//   λ_ck(t) = a · N(t) · s_k · r_ck / 86400 s · D(t) · W(t) · F_c(t)
+// with N(t) the users, a the activity fraction (share of users active on a given day), s_k the tier's share
+// of users, r_ck requests per active user per day, D and W the diurnal and weekly profiles (mean 1), F_c the
+// flash-crowd multiplier. A class may instead take its rate from a rate-profile CSV (time_s, one column per
+// class, requests/s, interpolated linearly), split between tiers in proportion to s_k r_ck. Or the whole
+// workload replays a request trace CSV (time_s, class, tier[, size]) exactly.
+//
+// Each (class, tier) is an independent arrival process with its own random streams, so adding a class or a
+// tier never changes another's arrivals. At arrival each request draws its size (the product of its class's
+// size factors, e.g. pixels × steps, each relative to a reference) and its patience (per tier).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/workload/arrivals.hpp"
+#include "models/workload/population.hpp"
+#include "models/workload/profiles.hpp"
+#include "models/workload/request.hpp"
+#include "sim/core/calendar.hpp"
+#include "sim/core/config.hpp"
+#include "sim/core/distribution.hpp"
+#include "sim/core/model.hpp"
+#include "sim/core/run.hpp"
+
+namespace dcsim::workload {
+
+struct SizeFactor {
+  std::string name;  // pixels, steps, tokens
+  Distribution dist;
+  double reference;
+};
+
+struct RequestClass {
+  std::string name;
+  std::vector<double> per_user_day;  // per tier: requests per active user per day
+  std::vector<SizeFactor> size;
+  int profile_column = -1;           // column of the rate-profile CSV, or -1
+};
+
+struct Tier {
+  std::string name;
+  double share;
+  Distribution patience;
+};
+
+struct TraceRecord {
+  double t;
+  std::uint16_t cls;
+  std::uint8_t tier;
+  double size;  // NaN: draw from the class
+};
+
+// Loads a request trace: time_s,class,tier[,size]; a header line is optional. Timestamps must not
+// decrease. Throws ConfigError with file, line and column.
+std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<std::string>& classes,
+                                    const std::vector<std::string>& tiers);
+
+class WorkloadModel final : public Model {
+ public:
+  // Builds the workload from [workload]; throws ConfigError.
+  WorkloadModel(const Params& p, const RunSettings& rs, const RandomStreams& streams);
+  ~WorkloadModel() override;
+
+  std::string_view name() const override { return "workload"; }
+  void start(Engine& engine) override;
+  void on_warmup_end(SimTime now) override;
+  void finish(SimTime now, Summary& summary) override;
+  void check_invariants(SimTime now) const override;
+
+  void set_sink(RequestSink* sink) noexcept { sink_ = sink; }
+
+  const std::vector<RequestClass>& classes() const noexcept { return classes_; }
+  const std::vector<Tier>& tiers() const noexcept { return tiers_; }
+  const Population* population() const noexcept { return population_.get(); }
+  bool replaying_trace() const noexcept { return !trace_.empty() || trace_mode_; }
+  // The rate of (class, tier) at t, requests/s (0 in trace mode), and its integral.
+  double rate(std::size_t c, std::size_t k, double t) const;
+  double expected_arrivals(std::size_t c, std::size_t k, double t0, double t1) const;
+  double active_users(double t) const;
+  std::uint64_t arrivals(std::size_t c, std::size_t k) const { return arrivals_[c * tiers_.size() + k]; }
+  // Draws a request's size for class c from stream `rng` (used for retries too).
+  double draw_size(std::size_t c, Rng& rng) const;
+
+  // The rate function of (class, tier) (not in trace mode).
+  const Rate& rate_function(std::size_t c, std::size_t k) const { return *rates_[c * tiers_.size() + k]; }
+  // The random stream a (class, tier) draws its arrival times from.
+  Rng arrival_stream(std::size_t c, std::size_t k) const;
+  // A fresh generator for (class, tier) over [start, end).
+  std::unique_ptr<ArrivalGenerator> make_generator(std::size_t c, std::size_t k, double start, double end) const;
+
+ private:
+  struct Stream;
+  void register_probes(Engine& e);
+  void on_arrival(std::size_t i);
+  void on_trace();
+  void emit(std::size_t c, std::size_t k, SimTime now, double size);
+
+  Calendar calendar_;
+  double horizon_s_;
+  std::vector<RequestClass> classes_;
+  std::vector<Tier> tiers_;
+  double activity_ = 1.0;
+  bool gamma_ = false;
+  double cv_ = 1.0;
+  std::unique_ptr<Population> population_;
+  std::unique_ptr<TimeFunction> active_;
+  std::unique_ptr<Diurnal> diurnal_;
+  std::unique_ptr<Weekly> weekly_;
+  std::vector<std::unique_ptr<FlashMultiplier>> flash_;   // per class
+  std::vector<std::unique_ptr<PiecewiseLinear>> profile_;  // per class (null: population-driven)
+  std::vector<std::unique_ptr<Rate>> rates_;               // per (class, tier)
+  std::vector<std::unique_ptr<Stream>> streams_;           // per (class, tier)
+  std::vector<TraceRecord> trace_;
+  bool trace_mode_ = false;
+  std::size_t trace_next_ = 0;
+  Rng trace_rng_;
+  const RandomStreams* random_;
+
+  Engine* engine_ = nullptr;
+  RequestSink* sink_ = nullptr;
+  std::uint64_t next_id_ = 1;
+  std::vector<std::uint64_t> arrivals_, at_measure_, at_interval_;
+  SimTime measure_start_, interval_start_;
+  double peak_adoption_ = 0;
+};
+
+}  // namespace dcsim::workload
