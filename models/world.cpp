@@ -1,12 +1,13 @@
 #include "models/world.hpp"
 
 #include "models/queueing/mmc.hpp"
+#include "models/serving/serving.hpp"
 #include "models/workload/workload.hpp"
 
 namespace dcsim::models {
 
 const std::vector<std::string>& known_sections() {
-  static const std::vector<std::string> k = {"mmc", "workload"};
+  static const std::vector<std::string> k = {"mmc", "workload", "serving", "sites"};
   return k;
 }
 
@@ -18,9 +19,14 @@ void build(const Params& root, Run& run) {
     run.emplace_model<queueing::MMcModel>("mmc", queueing::MMcParams::from(*p), measured);
     any = true;
   }
+  workload::WorkloadModel* wl = nullptr;
   if (auto p = root.optional_table("workload")) {
-    run.emplace_model<workload::WorkloadModel>(*p, run.settings(), run.engine().random());
+    wl = &run.emplace_model<workload::WorkloadModel>(*p, run.settings(), run.engine().random());
     any = true;
+  }
+  if (root.has("sites") || root.has("serving")) {
+    if (!wl) root.fail("workload", "a [workload] section: the serving model serves its requests");
+    run.emplace_model<serving::ServingModel>(root, run.settings(), *wl);
   }
   if (!any) {
     std::string list;

@@ -17,6 +17,15 @@ double erlang_b(std::int64_t servers, double offered_load);
 double erlang_c(std::int64_t servers, double offered_load);
 // Mean wait in queue of M/M/c; infinity when λ >= cμ.
 double mmc_mean_wait(std::int64_t servers, double arrival_rate, double service_rate);
+// Erlang-A (M/M/c+M: exponential patience of mean 1/θ; Garnett, Mandelbaum & Reiman, MSOM 4(3), 2002),
+// solved exactly as its birth–death chain: birth λ, death min(n, c)μ + max(n − c, 0)θ, truncated where the
+// stationary probabilities fall below 1e-16. P(abandon) = θ E[(N − c)+] / λ; mean wait W_q = E[(N − c)+] / λ.
+struct ErlangA {
+  double prob_abandon;
+  double prob_wait;
+  double mean_wait;  // over all arrivals (those who abandon included)
+};
+ErlangA erlang_a(std::int64_t servers, double arrival_rate, double service_rate, double abandon_rate);
 // Pollaczek–Khinchine mean wait of M/G/1: λE[S²] / (2(1-ρ)), with E[S²] = (1 + scv)·E[S]².
 double mg1_mean_wait(double arrival_rate, double mean_service, double service_scv);
 

@@ -111,7 +111,12 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
     check_name(t, "name", tier.name);
     if (index_of(tier_names, tier.name) != tier_names.size()) t.fail("name", "a tier name not used before");
     tier.share = t.quantity("share", qty::fraction, Range{0, 1, true, false});
-    tier.patience = t.distribution("patience", qty::time, Distribution::exponential(60.0), Range::positive());
+    // "infinite": users who never give up.
+    if (t.string_value("patience") == std::optional<std::string>("infinite")) {
+      tier.patience = Distribution::deterministic(std::numeric_limits<double>::max());
+    } else {
+      tier.patience = t.distribution("patience", qty::time, Distribution::exponential(60.0), Range::positive());
+    }
     tier_names.push_back(tier.name);
     tiers_.push_back(std::move(tier));
   }

@@ -202,7 +202,7 @@ std::optional<std::string> did_you_mean(std::string_view word, const std::vector
     const std::string lc = lower(c);
     // An abbreviation ("sim" for "simulation") counts as a near miss.
     const bool prefix = w.size() >= 3 && lc.size() > w.size() && lc.compare(0, w.size(), w) == 0;
-    const std::size_t d = prefix ? 1 : edit_distance(w, lc);
+    const std::size_t d = prefix ? 0 : edit_distance(w, lc);
     if (d < best_d) {
       best_d = d;
       best = c;
@@ -235,6 +235,12 @@ bool Params::is_table(std::string_view key) const {
   table_->note_asked(key);
   const ConfigValue* v = table_->find(key);
   return v && v->is_table();
+}
+
+std::optional<std::string> Params::string_value(std::string_view key) const {
+  const ConfigValue* v = get(key);
+  if (!v || !v->is_string() || v->is_datetime()) return std::nullopt;
+  return v->as_string();
 }
 
 void Params::acknowledge(std::string_view key) const {

@@ -144,6 +144,8 @@ class Params {
   bool has(std::string_view key) const;
   // Whether the key is present and holds a table (keys that take a value or a table of values).
   bool is_table(std::string_view key) const;
+  // The key's text if it holds a string (for keys that take a quantity or a keyword such as "infinite").
+  std::optional<std::string> string_value(std::string_view key) const;
   std::string key_path(std::string_view key) const;
 
   // Quantities in the kind's canonical unit (see units.hpp).

@@ -1,0 +1,178 @@
+#include "models/serving/gpu.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace dcsim::serving {
+
+double ServiceModel::batch_time(double b) const {
+  if (batch.empty()) return t0_s + t1_s * b;
+  if (batch.size() == 1) return time_s[0] * b / batch[0];
+  // Linear between table points, linear extrapolation from the last two beyond either end.
+  std::size_t i = static_cast<std::size_t>(std::upper_bound(batch.begin(), batch.end(), b) - batch.begin());
+  i = std::clamp<std::size_t>(i, 1, batch.size() - 1);
+  const double w = (b - batch[i - 1]) / (batch[i] - batch[i - 1]);
+  return std::max(0.0, time_s[i - 1] + (time_s[i] - time_s[i - 1]) * w);
+}
+
+void ServiceModel::finalise() {
+  switch (shape) {
+    case Shape::deterministic: factor = Distribution::deterministic(1.0); break;
+    case Shape::exponential: factor = Distribution::exponential(1.0); break;
+    case Shape::lognormal: factor = Distribution::lognormal(1.0, cv); break;
+  }
+}
+
+namespace {
+
+ServiceModel image_model(double t1, double t16, double power) {
+  ServiceModel s;
+  s.batch = {1, 16};
+  s.time_s = {t1, t16};
+  s.active_power_w = power;
+  s.shape = ServiceModel::Shape::lognormal;
+  s.cv = 0.03;  // run-to-run spread of a fixed-step diffusion: small (assumption)
+  s.finalise();
+  return s;
+}
+
+ServiceModel text_model(double scale, double power) {
+  ServiceModel s;
+  s.t0_s = 2.0 * scale;
+  s.t1_s = 0.53 * scale;
+  s.active_power_w = power;
+  s.shape = ServiceModel::Shape::lognormal;
+  s.cv = 0.5;  // response lengths vary (assumption)
+  s.finalise();
+  return s;
+}
+
+}  // namespace
+
+const std::vector<std::string>& gpu_preset_names() {
+  static const std::vector<std::string> n = {"h100_sxm", "h200", "a100", "b200"};
+  return n;
+}
+
+GpuType gpu_preset(const std::string& name) {
+  GpuType g;
+  g.name = name;
+  if (name == "h100_sxm") {
+    g.power_limit_w = 700;
+    g.idle_w = 75;
+    g.idle_loaded_w = 140;
+    g.max_clock_mhz = 1980;
+    g.service["image"] = image_model(11.64, 176.6, 683);
+    g.service["text"] = text_model(1.0, 550);
+  } else if (name == "h200") {
+    g.power_limit_w = 700;
+    g.idle_w = 75;
+    g.idle_loaded_w = 140;
+    g.max_clock_mhz = 1980;
+    g.service["image"] = image_model(11.64, 176.6, 683);
+    g.service["text"] = text_model(0.85, 550);  // more HBM bandwidth helps decoding (assumption)
+  } else if (name == "a100") {
+    g.power_limit_w = 400;
+    g.idle_w = 52;
+    g.idle_loaded_w = 90;
+    g.max_clock_mhz = 1410;
+    g.service["image"] = image_model(11.64 * 2.5, 176.6 * 2.5, 390);
+    g.service["text"] = text_model(2.5, 330);
+  } else if (name == "b200") {
+    g.power_limit_w = 1000;
+    g.idle_w = 150;
+    g.idle_loaded_w = 200;
+    g.max_clock_mhz = 1965;
+    g.service["image"] = image_model(7.75, 7.75 * 176.6 / 11.64, 861);
+    g.service["text"] = text_model(0.67, 800);
+  } else {
+    throw std::out_of_range("unknown GPU preset '" + name + "'");
+  }
+  return g;
+}
+
+ServiceModel read_service(const Params& p, const ServiceModel* base) {
+  ServiceModel s = base ? *base : ServiceModel{};
+  if (p.has("batch_time")) {
+    const Params bt = p.table("batch_time");
+    if (bt.has("batch") || bt.has("time")) {
+      s.batch = bt.quantities("batch", qty::dimensionless, Range::at_least(1));
+      s.time_s = bt.quantities("time", qty::time, Range::positive());
+      if (s.batch.size() != s.time_s.size() || s.batch.empty()) {
+        bt.fail("time", "one time per batch size (" + std::to_string(s.batch.size()) + ")");
+      }
+      for (std::size_t i = 1; i < s.batch.size(); ++i) {
+        if (s.batch[i] <= s.batch[i - 1]) bt.fail("batch", "increasing batch sizes");
+      }
+    } else {
+      s.batch.clear();
+      s.time_s.clear();
+      s.t0_s = bt.quantity("t0", qty::time, 0.0, Range::non_negative());
+      s.t1_s = bt.quantity("t1", qty::time, Range::positive());
+    }
+  } else if (!base) {
+    p.fail("batch_time", "a batch service time: { t0 = \"0 s\", t1 = \"11.64 s\" } or { batch = [1, 16], time = [...] }");
+  }
+  if (p.has("distribution")) {
+    const Params d = p.table("distribution");
+    const std::string k = d.choice("kind", {"deterministic", "exponential", "lognormal"});
+    s.shape = k == "deterministic" ? ServiceModel::Shape::deterministic
+              : k == "exponential" ? ServiceModel::Shape::exponential
+                                   : ServiceModel::Shape::lognormal;
+    s.cv = s.shape == ServiceModel::Shape::lognormal ? d.quantity("cv", qty::dimensionless, Range::positive()) : 0.0;
+  }
+  s.active_power_w = base ? p.quantity("active_power", qty::power, s.active_power_w, Range::non_negative())
+                          : p.quantity("active_power", qty::power, Range::non_negative());
+  s.finalise();
+  return s;
+}
+
+std::map<std::string, GpuType> read_gpu_types(const std::vector<Params>& tables) {
+  std::map<std::string, GpuType> out;
+  for (const auto& n : gpu_preset_names()) out[n] = gpu_preset(n);
+  for (const auto& t : tables) {
+    const std::string name = t.text("name");
+    std::string preset = name;
+    if (t.has("preset")) {
+      preset = t.text("preset");
+      if (!out.count(preset)) {
+        std::vector<std::string> known;
+        for (const auto& [k, _] : out) known.push_back(k);
+        std::string hint;
+        if (auto m = did_you_mean(preset, known)) hint = "did you mean \"" + *m + "\"?";
+        t.fail("preset", "a GPU preset or a type defined above", hint);
+      }
+    }
+    GpuType g;
+    const bool have_base = out.count(preset) > 0;
+    if (have_base) g = out.at(preset);
+    g.name = name;
+    const auto q = [&](const char* key, double& field) {
+      field = have_base ? t.quantity(key, qty::power, field, Range::non_negative())
+                        : t.quantity(key, qty::power, Range::non_negative());
+    };
+    q("power_limit", g.power_limit_w);
+    q("idle_power", g.idle_w);
+    q("idle_loaded_power", g.idle_loaded_w);
+    g.max_clock_mhz = t.quantity("max_clock", qty::frequency, g.max_clock_mhz * 1e6, Range::positive()) / 1e6;
+    g.dvfs_exponent = t.quantity("dvfs_exponent", qty::dimensionless, g.dvfs_exponent, Range::closed(0, 5));
+    if (auto sv = t.optional_table("service")) {
+      for (const auto& k : sv->keys()) {
+        const auto it = g.service.find(k);
+        g.service[k] = read_service(sv->table(k), it == g.service.end() ? nullptr : &it->second);
+      }
+    }
+    if (g.service.empty()) t.fail("service", "at least one [serving.gpu_types.service.<name>] table");
+    for (const auto& [k, s] : g.service) {
+      if (s.active_power_w > g.power_limit_w * 1.0001) {
+        t.fail("service", "active powers within the power limit (" + std::to_string(g.power_limit_w) + " W)",
+               "service '" + k + "' draws " + std::to_string(s.active_power_w) + " W");
+      }
+    }
+    out[name] = std::move(g);
+  }
+  return out;
+}
+
+}  // namespace dcsim::serving

@@ -1,0 +1,1347 @@
+#include "models/serving/serving.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "sim/core/calendar.hpp"
+
+namespace dcsim::serving {
+
+namespace {
+
+constexpr std::uint32_t kNil = std::numeric_limits<std::uint32_t>::max();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kYear = 365.25 * 86400.0;
+
+enum RecState : std::uint8_t { kFreeRec, kQueued, kInService, kRetryWait };
+enum GpuState : std::uint8_t { kIdle, kBusy, kFailed, kOff, kDown };
+
+struct Rec {
+  workload::Request r;
+  EventHandle timer;
+  double start_s = 0;  // when service started
+  std::uint32_t prev = kNil, next = kNil;
+  std::uint32_t cluster = 0;
+  std::uint8_t lane = 0;
+  std::uint8_t state = kFreeRec;
+};
+
+struct Lane {
+  std::uint32_t head = kNil, tail = kNil;
+  std::uint64_t size = 0;
+};
+
+struct Gpu {
+  double power_w = 0;
+  double last_s = 0;
+  double energy_j = 0;
+  double batch_start_s = 0;
+  EventHandle done;
+  std::uint32_t group = 0;
+  std::uint32_t idle_pos = kNil;  // position in the idle stack
+  std::uint16_t batch = 0;
+  std::uint8_t state = kOff;
+  bool leaving = false;
+};
+
+struct Group {
+  double power_w = 0;
+  double clock = 1.0;
+  std::uint32_t first = 0, count = 0;
+  bool down = false;
+};
+
+struct TierStats {
+  std::uint64_t arrivals = 0, completed = 0, abandoned = 0, shed = 0, rejected = 0;
+  IntervalHistogram response;
+};
+
+struct ClassStats {
+  std::uint64_t attempts = 0, first_attempts = 0, retries = 0, completed = 0, abandoned = 0, shed = 0;
+  std::uint64_t rejected[kRejectReasons] = {};
+  std::uint64_t given_up = 0;
+  Tally response, wait, e2e;
+  Histogram response_hist;
+};
+
+struct Rule {
+  std::size_t tier = 0;
+  std::size_t cls = std::numeric_limits<std::size_t>::max();  // max: every class
+  bool has_bucket = false;
+  TokenBucket bucket;
+  int quota = 0;
+  double quota_shape = kInf;
+  std::int64_t day = std::numeric_limits<std::int64_t>::min();
+  std::uint64_t today = 0;  // attempts today
+  double drop = 0;
+  double shed_delay_s = kInf;
+};
+
+struct FleetChange {
+  double at_s = 0;
+  std::size_t cluster = 0;
+  enum class Kind { add, remove, drain } kind = Kind::add;
+  std::uint32_t gpus = 0;
+  double duration_s = 0;  // drain
+  std::vector<std::uint32_t> drained;
+};
+
+enum class Policy { round_robin, weighted, jsq, power_of_d, least_expected_delay };
+
+}  // namespace
+
+const char* to_string(Reject r) noexcept {
+  switch (r) {
+    case Reject::rate_limit: return "rate_limit";
+    case Reject::quota: return "quota";
+    case Reject::dropped: return "dropped";
+    case Reject::no_capacity: return "no_capacity";
+    case Reject::queue_full: return "queue_full";
+  }
+  return "?";
+}
+
+struct ServingModel::Cluster {
+  std::string name;
+  std::size_t site = 0, cls = 0;
+  const GpuType* type = nullptr;
+  const ServiceModel* svc = nullptr;
+  std::uint32_t max_batch = 1;
+  SimTime max_wait;
+  std::uint64_t queue_capacity = std::numeric_limits<std::uint64_t>::max();
+  double overhead_per_gpu_w = 0;
+  std::uint32_t gpus_per_group = 8;
+  double weight = 1;
+
+  std::vector<Gpu> gpus;
+  std::vector<Group> groups;
+  std::vector<std::uint32_t> idle;
+  std::vector<std::uint32_t> slots;  // gpus.size() × max_batch request indices
+  std::vector<Lane> lanes;
+  std::uint64_t queued = 0, in_service = 0;
+  std::uint32_t busy = 0, failed = 0, off = 0, down = 0;
+  EventHandle batch_timer;
+  EventHandle failure_event;
+  Rng service_rng, failure_rng, repair_rng;
+  std::uint64_t failures = 0;
+
+  double gpu_power_w = 0, overhead_w = 0;
+  TimeWeighted power{0.0}, overhead{0.0}, busy_tw{0.0}, operational_tw{0.0}, queue_tw{0.0}, in_system_tw{0.0};
+  TimeWindow power_iv, busy_iv, queue_iv, power_ms, busy_ms, queue_ms, in_system_ms, operational_ms;
+  std::vector<TierStats> tiers;
+  std::uint64_t completions = 0, arrivals = 0, abandoned = 0, shed = 0, rejected = 0;
+  std::uint64_t c_iv = 0, a_iv = 0, ab_iv = 0, sh_iv = 0, rj_iv = 0, c_ms = 0;
+  double energy_iv = 0, energy_ms = 0;
+  double busy_energy_j = 0, busy_energy_ms = 0;  // attributed to completed requests
+  SimTime iv_start, ms_start;
+
+  std::uint32_t operational() const noexcept {
+    return static_cast<std::uint32_t>(gpus.size()) - failed - off - down;
+  }
+};
+
+struct ServingModel::Impl {
+  ServingModel* self = nullptr;
+  ConfigValue empty_table;  // stands for an absent [serving]
+  double horizon_s = 0;
+  workload::WorkloadModel* wl = nullptr;
+  Engine* engine = nullptr;
+  Calendar calendar;
+  std::vector<std::string> class_names, tier_names;
+  std::map<std::string, GpuType> gpu_types;
+  std::vector<Cluster> clusters;
+  std::vector<std::vector<std::size_t>> by_class;
+  std::vector<std::size_t> rr;
+  Policy policy = Policy::jsq;
+  std::size_t d = 2;
+  Rng routing_rng, admission_rng, retry_rng;
+  std::vector<std::uint8_t> lane_of_tier;
+  std::size_t lanes = 1;
+  std::vector<Rule> rules;
+  std::vector<std::vector<std::size_t>> rules_for;  // [class * tiers + tier] → rule indices
+  // Retries.
+  double retry_p = 0;
+  bool retry_exponential = true;
+  double retry_base_s = 1, retry_cap_s = 60;
+  int max_attempts = 1;
+  // Failures.
+  double failure_rate_per_s = 0.11 / kYear;
+  Distribution repair_time = Distribution::exponential(24 * 3600.0);
+  std::function<double(std::size_t, std::size_t)> hazard;
+  double hazard_bound = 1;
+  std::vector<FleetChange> changes;
+  // Requests.
+  std::vector<Rec> recs;
+  std::uint32_t free_rec = kNil;
+  std::vector<ClassStats> stats, stats_ms;  // [class * tiers + tier]; stats_ms: counters at warm-up end
+  std::vector<std::uint64_t> retries_iv, rejected_iv, given_up_iv;
+  std::vector<std::uint64_t> retries_c, rejected_c, given_up_c;  // per class, since t = 0
+  SimTime measure_start;
+
+  double now_s() const { return engine->now().to_seconds(); }
+  std::size_t ct(std::size_t c, std::size_t k) const { return c * tier_names.size() + k; }
+
+  std::uint32_t alloc_rec() {
+    if (free_rec != kNil) {
+      const std::uint32_t i = free_rec;
+      free_rec = recs[i].next;
+      return i;
+    }
+    recs.emplace_back();
+    return static_cast<std::uint32_t>(recs.size() - 1);
+  }
+  void free_rec_at(std::uint32_t i) {
+    recs[i].state = kFreeRec;
+    recs[i].next = free_rec;
+    free_rec = i;
+  }
+
+  // ---- queues ----
+  void push_back(Cluster& cl, std::uint32_t i) {
+    Rec& r = recs[i];
+    Lane& l = cl.lanes[r.lane];
+    r.prev = l.tail;
+    r.next = kNil;
+    if (l.tail != kNil) recs[l.tail].next = i; else l.head = i;
+    l.tail = i;
+    ++l.size;
+    r.state = kQueued;
+    set_queued(cl, cl.queued + 1);
+  }
+  void push_front(Cluster& cl, std::uint32_t i) {
+    Rec& r = recs[i];
+    Lane& l = cl.lanes[r.lane];
+    r.next = l.head;
+    r.prev = kNil;
+    if (l.head != kNil) recs[l.head].prev = i; else l.tail = i;
+    l.head = i;
+    ++l.size;
+    r.state = kQueued;
+    set_queued(cl, cl.queued + 1);
+  }
+  void unlink(Cluster& cl, std::uint32_t i) {
+    Rec& r = recs[i];
+    Lane& l = cl.lanes[r.lane];
+    if (r.prev != kNil) recs[r.prev].next = r.next; else l.head = r.next;
+    if (r.next != kNil) recs[r.next].prev = r.prev; else l.tail = r.prev;
+    --l.size;
+    set_queued(cl, cl.queued - 1);
+  }
+  void set_queued(Cluster& cl, std::uint64_t q) {
+    const SimTime now = engine->now();
+    cl.queued = q;
+    cl.queue_tw.set(now, static_cast<double>(q));
+    cl.in_system_tw.set(now, static_cast<double>(cl.queued + cl.in_service));
+  }
+  void set_in_service(Cluster& cl, std::uint64_t n) {
+    cl.in_service = n;
+    cl.in_system_tw.set(engine->now(), static_cast<double>(cl.queued + cl.in_service));
+  }
+  SimTime oldest_created(const Cluster& cl) const {
+    SimTime t = SimTime::max();
+    for (const Lane& l : cl.lanes) {
+      if (l.head != kNil) t = std::min(t, recs[l.head].r.created);
+    }
+    return t;
+  }
+
+  // ---- GPUs and power ----
+  void set_gpu_power(std::size_t ci, std::uint32_t g, double w) {
+    Cluster& cl = clusters[ci];
+    Gpu& gpu = cl.gpus[g];
+    if (w == gpu.power_w) return;
+    if (self->power_listener_) self->power_listener_(ci, gpu.group);
+    const double now = now_s();
+    gpu.energy_j += gpu.power_w * (now - gpu.last_s);
+    gpu.last_s = now;
+    const double delta = w - gpu.power_w;
+    gpu.power_w = w;
+    cl.groups[gpu.group].power_w += delta;
+    cl.gpu_power_w += delta;
+    cl.power.set(engine->now(), cl.gpu_power_w + cl.overhead_w);
+  }
+  void update_overhead(Cluster& cl) {
+    cl.overhead_w = cl.overhead_per_gpu_w * static_cast<double>(cl.gpus.size() - cl.off);
+    cl.overhead.set(engine->now(), cl.overhead_w);
+    cl.power.set(engine->now(), cl.gpu_power_w + cl.overhead_w);
+  }
+  void update_counts(Cluster& cl) {
+    const SimTime now = engine->now();
+    cl.busy_tw.set(now, cl.busy);
+    cl.operational_tw.set(now, cl.operational());
+  }
+  void push_idle(Cluster& cl, std::uint32_t g) {
+    cl.gpus[g].idle_pos = static_cast<std::uint32_t>(cl.idle.size());
+    cl.idle.push_back(g);
+  }
+  void remove_idle(Cluster& cl, std::uint32_t g) {
+    const std::uint32_t pos = cl.gpus[g].idle_pos;
+    const std::uint32_t last = cl.idle.back();
+    cl.idle[pos] = last;
+    cl.gpus[last].idle_pos = pos;
+    cl.idle.pop_back();
+    cl.gpus[g].idle_pos = kNil;
+  }
+  void make_idle(std::size_t ci, std::uint32_t g) {
+    Cluster& cl = clusters[ci];
+    cl.gpus[g].state = kIdle;
+    set_gpu_power(ci, g, cl.type->idle_loaded_w);
+    push_idle(cl, g);
+  }
+
+  // ---- batches ----
+  void arm_batch_timer(std::size_t ci, SimTime due) {
+    Cluster& cl = clusters[ci];
+    if (engine->pending(cl.batch_timer)) {
+      if (engine->time_of(cl.batch_timer) <= due) return;
+      engine->reschedule(cl.batch_timer, due);
+      return;
+    }
+    const auto c32 = static_cast<std::uint32_t>(ci);
+    cl.batch_timer = engine->schedule_at(due, phase::serving, [this, c32] { dispatch(c32); });
+  }
+
+  void dispatch(std::size_t ci) {
+    Cluster& cl = clusters[ci];
+    while (!cl.idle.empty() && cl.queued > 0) {
+      if (cl.max_batch > 1 && cl.queued < cl.max_batch && cl.max_wait > SimTime::zero()) {
+        // Integer time: the timer fires exactly at `due`, and then the batch goes.
+        const SimTime due = oldest_created(cl) + cl.max_wait;
+        if (engine->now() < due) {
+          arm_batch_timer(ci, due);
+          return;
+        }
+      }
+      const std::uint32_t g = cl.idle.back();
+      remove_idle(cl, g);
+      start_batch(ci, g);
+    }
+  }
+
+  void start_batch(std::size_t ci, std::uint32_t g) {
+    Cluster& cl = clusters[ci];
+    Gpu& gpu = cl.gpus[g];
+    const double now = now_s();
+    std::uint32_t b = 0;
+    double size_sum = 0;
+    std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
+    for (Lane& l : cl.lanes) {
+      while (b < cl.max_batch && l.head != kNil) {
+        const std::uint32_t i = l.head;
+        unlink(cl, i);
+        Rec& r = recs[i];
+        engine->cancel(r.timer);
+        r.state = kInService;
+        r.start_s = now;
+        size_sum += r.r.size;
+        slot[b++] = i;
+        const double wait = now - r.r.created.to_seconds();
+        stats[ct(cl.cls, r.r.tier)].wait.add(wait);
+      }
+    }
+    gpu.batch = static_cast<std::uint16_t>(b);
+    gpu.state = kBusy;
+    gpu.batch_start_s = now;
+    ++cl.busy;
+    set_in_service(cl, cl.in_service + b);
+    update_counts(cl);
+    const Group& grp = cl.groups[gpu.group];
+    set_gpu_power(ci, g, cl.type->busy_power_w(*cl.svc, grp.clock));
+    const double s = cl.svc->batch_time(b) * (size_sum / b) / grp.clock * cl.svc->sample_factor(cl.service_rng);
+    const auto c32 = static_cast<std::uint32_t>(ci);
+    gpu.done = engine->schedule_at(engine->now() + SimTime::from_seconds(s), phase::serving,
+                                   [this, c32, g] { batch_done(c32, g); });
+  }
+
+  void batch_done(std::size_t ci, std::uint32_t g) {
+    Cluster& cl = clusters[ci];
+    Gpu& gpu = cl.gpus[g];
+    const double now = now_s();
+    const double energy = gpu.power_w * (now - gpu.batch_start_s);  // attribution (the power is constant unless the clock changed)
+    const double rtt = self->sites_[cl.site].network_rtt_s;
+    const std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
+    for (std::uint32_t j = 0; j < gpu.batch; ++j) {
+      const std::uint32_t i = slot[j];
+      Rec& r = recs[i];
+      const double resp = now - r.r.created.to_seconds() + rtt;
+      ClassStats& s = stats[ct(cl.cls, r.r.tier)];
+      ++s.completed;
+      s.response.add(resp);
+      s.response_hist.record(resp);
+      s.e2e.add(now - r.r.first_created.to_seconds() + rtt);
+      TierStats& ts = cl.tiers[r.r.tier];
+      ++ts.completed;
+      ts.response.record(resp);
+      free_rec_at(i);
+    }
+    cl.busy_energy_j += energy;
+    cl.completions += gpu.batch;
+    set_in_service(cl, cl.in_service - gpu.batch);
+    gpu.batch = 0;
+    --cl.busy;
+    if (gpu.leaving) {
+      gpu.leaving = false;
+      gpu.state = kOff;
+      ++cl.off;
+      set_gpu_power(ci, g, 0.0);
+      update_overhead(cl);
+    } else if (cl.groups[gpu.group].down) {
+      gpu.state = kDown;
+      ++cl.down;
+      set_gpu_power(ci, g, 0.0);
+    } else {
+      make_idle(ci, g);
+    }
+    update_counts(cl);
+    dispatch(ci);
+  }
+
+  // Puts a busy GPU's batch back at the head of the queue (a failure or a thermal shutdown).
+  void requeue_batch(std::size_t ci, std::uint32_t g) {
+    Cluster& cl = clusters[ci];
+    Gpu& gpu = cl.gpus[g];
+    engine->cancel(gpu.done);
+    const std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
+    set_in_service(cl, cl.in_service - gpu.batch);
+    for (std::uint32_t j = gpu.batch; j-- > 0;) {
+      const std::uint32_t i = slot[j];
+      push_front(cl, i);
+      arm_patience(i);
+    }
+    gpu.batch = 0;
+    --cl.busy;
+  }
+
+  // ---- request life ----
+  void arm_patience(std::uint32_t i) {
+    Rec& r = recs[i];
+    // A deadline beyond the horizon never fires: no timer (this also covers "infinite" patience).
+    const double deadline_s = r.r.created.to_seconds() + r.r.patience_s;
+    if (!(deadline_s < horizon_s)) return;
+    const SimTime deadline = std::max(engine->now(), SimTime::from_seconds(deadline_s));
+    r.timer = engine->schedule_at(deadline, phase::serving, [this, i] { abandon(i); });
+  }
+
+  void abandon(std::uint32_t i) {
+    Rec& r = recs[i];
+    Cluster& cl = clusters[r.cluster];
+    unlink(cl, i);
+    ++stats[ct(cl.cls, r.r.tier)].abandoned;
+    ++cl.tiers[r.r.tier].abandoned;
+    ++cl.abandoned;
+    retry_or_give_up(i);
+  }
+
+  void retry_or_give_up(std::uint32_t i) {
+    Rec& r = recs[i];
+    const std::size_t c = r.r.cls;
+    if (r.r.attempt + 1 < max_attempts && retry_p > 0 && retry_rng.bernoulli(retry_p)) {
+      double delay = retry_base_s;
+      if (retry_exponential) {
+        delay = retry_rng.uniform() * std::min(retry_cap_s, retry_base_s * std::ldexp(1.0, r.r.attempt));
+      }
+      r.state = kRetryWait;
+      engine->schedule_in(SimTime::from_seconds(delay), phase::workload, [this, i] { retry(i); });
+      return;
+    }
+    ++stats[ct(c, r.r.tier)].given_up;
+    ++given_up_c[c];
+    free_rec_at(i);
+  }
+
+  void retry(std::uint32_t i) {
+    workload::Request r = recs[i].r;
+    free_rec_at(i);
+    r.attempt = static_cast<std::uint8_t>(r.attempt + 1);
+    r.created = engine->now();
+    ++stats[ct(r.cls, r.tier)].retries;
+    ++retries_c[r.cls];
+    self->submit(r);
+  }
+
+  void reject(const workload::Request& req, Reject why) {
+    ++stats[ct(req.cls, req.tier)].rejected[static_cast<std::size_t>(why)];
+    ++rejected_c[req.cls];
+    const std::uint32_t i = alloc_rec();
+    recs[i].r = req;
+    retry_or_give_up(i);
+  }
+
+  // ---- admission and routing ----
+  bool admit(const workload::Request& r) {
+    const double now = now_s();
+    for (const std::size_t ri : rules_for[ct(r.cls, r.tier)]) {
+      Rule& rule = rules[ri];
+      if (rule.drop > 0 && admission_rng.bernoulli(rule.drop)) {
+        reject(r, Reject::dropped);
+        return false;
+      }
+      if (rule.has_bucket && !rule.bucket.admit(now)) {
+        reject(r, Reject::rate_limit);
+        return false;
+      }
+      if (rule.quota > 0) {
+        const std::int64_t day = static_cast<std::int64_t>(std::floor(calendar.epoch(now) / 86400.0));
+        if (day != rule.day) {
+          rule.day = day;
+          rule.today = 0;
+        }
+        const double users = wl->active_users(now) * wl->tiers()[r.tier].share;
+        const double m = users > 0 ? static_cast<double>(rule.today) / users : kInf;
+        ++rule.today;
+        if (admission_rng.bernoulli(prob_at_least(rule.quota, m, rule.quota_shape))) {
+          reject(r, Reject::quota);
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  double load_of(const Cluster& cl) const {
+    const double cap = static_cast<double>(cl.operational()) * cl.max_batch;
+    return cap > 0 ? static_cast<double>(cl.queued + cl.in_service + 1) / cap : kInf;
+  }
+  double expected_delay(const Cluster& cl) const {
+    const double op = cl.operational();
+    if (op <= 0) return kInf;
+    const double tb = cl.svc->batch_time(cl.max_batch);
+    const double throughput = op * cl.max_batch / tb;
+    const double wait = std::max(0.0, static_cast<double>(cl.queued + cl.in_service) - op * cl.max_batch + 1) / throughput;
+    return wait + cl.svc->batch_time(1) + self->sites_[cl.site].network_rtt_s;
+  }
+  double score(std::size_t ci, bool delay) const {
+    const Cluster& cl = clusters[ci];
+    double s = delay ? expected_delay(cl) : load_of(cl);
+    if (self->routing_hook_) s += self->routing_hook_(ci);
+    return s;
+  }
+
+  std::size_t route(std::size_t c) {
+    const auto& cs = by_class[c];
+    const std::size_t n = cs.size();
+    if (n == 1) return cs[0];
+    switch (policy) {
+      case Policy::round_robin: return cs[rr[c]++ % n];
+      case Policy::weighted: {
+        double total = 0;
+        for (const std::size_t ci : cs) total += clusters[ci].weight;
+        double u = routing_rng.uniform() * total;
+        for (const std::size_t ci : cs) {
+          u -= clusters[ci].weight;
+          if (u < 0) return ci;
+        }
+        return cs.back();
+      }
+      case Policy::jsq:
+      case Policy::least_expected_delay: {
+        const bool delay = policy == Policy::least_expected_delay;
+        std::size_t best = cs[0];
+        double bs = score(best, delay);
+        for (std::size_t j = 1; j < n; ++j) {
+          const double s = score(cs[j], delay);
+          if (s < bs) {
+            bs = s;
+            best = cs[j];
+          }
+        }
+        return best;
+      }
+      case Policy::power_of_d: {
+        if (d >= n) {
+          std::size_t best = cs[0];
+          double bs = score(best, false);
+          for (std::size_t j = 1; j < n; ++j) {
+            const double s = score(cs[j], false);
+            if (s < bs) {
+              bs = s;
+              best = cs[j];
+            }
+          }
+          return best;
+        }
+        // d distinct candidates by a partial Fisher–Yates shuffle of the indices.
+        std::size_t idx[16];
+        const std::size_t m = std::min<std::size_t>(n, 16);
+        for (std::size_t j = 0; j < m; ++j) idx[j] = j;
+        std::size_t best = kNil;
+        double bs = kInf;
+        for (std::size_t j = 0; j < d && j < m; ++j) {
+          const std::size_t k = j + static_cast<std::size_t>(routing_rng.below(m - j));
+          std::swap(idx[j], idx[k]);
+          const std::size_t ci = cs[idx[j]];
+          const double s = score(ci, false);
+          if (best == kNil || s < bs) {
+            bs = s;
+            best = ci;
+          }
+        }
+        return best;
+      }
+    }
+    return cs[0];
+  }
+
+  // ---- failures and fleet changes ----
+  void schedule_failure_candidate(std::size_t ci) {
+    Cluster& cl = clusters[ci];
+    engine->cancel(cl.failure_event);
+    const double env = self->sites_[cl.site].failure_multiplier;
+    const double rate = static_cast<double>(cl.gpus.size()) * failure_rate_per_s * env * hazard_bound;
+    if (!(rate > 0)) return;
+    const auto c32 = static_cast<std::uint32_t>(ci);
+    cl.failure_event = engine->schedule_in(SimTime::from_seconds(cl.failure_rng.exponential(rate)), phase::fleet,
+                                           [this, c32] { failure_candidate(c32); });
+  }
+
+  void failure_candidate(std::size_t ci) {
+    Cluster& cl = clusters[ci];
+    const auto g = static_cast<std::uint32_t>(cl.failure_rng.below(cl.gpus.size()));
+    Gpu& gpu = cl.gpus[g];
+    // Thinning: a candidate hits an operational GPU and is accepted in proportion to its group's hazard.
+    const double mult = hazard ? hazard(ci, gpu.group) : 1.0;
+    const double u = cl.failure_rng.uniform();
+    if ((gpu.state == kIdle || gpu.state == kBusy) && u * hazard_bound < mult) fail_gpu(ci, g);
+    schedule_failure_candidate(ci);
+  }
+
+  void fail_gpu(std::size_t ci, std::uint32_t g) {
+    Cluster& cl = clusters[ci];
+    Gpu& gpu = cl.gpus[g];
+    ++cl.failures;
+    if (gpu.state == kBusy) {
+      requeue_batch(ci, g);
+    } else {
+      remove_idle(cl, g);
+    }
+    gpu.state = kFailed;
+    ++cl.failed;
+    set_gpu_power(ci, g, 0.0);
+    update_counts(cl);
+    if (self->sites_[cl.site].repairs) {
+      const auto c32 = static_cast<std::uint32_t>(ci);
+      engine->schedule_in(SimTime::from_seconds(repair_time.sample(cl.repair_rng)), phase::fleet,
+                          [this, c32, g] { repair(c32, g); });
+    }
+    dispatch(ci);
+  }
+
+  void repair(std::size_t ci, std::uint32_t g) {
+    Cluster& cl = clusters[ci];
+    Gpu& gpu = cl.gpus[g];
+    if (gpu.state != kFailed) return;
+    --cl.failed;
+    if (cl.groups[gpu.group].down) {
+      gpu.state = kDown;
+      ++cl.down;
+    } else {
+      make_idle(ci, g);
+    }
+    update_counts(cl);
+    dispatch(ci);
+  }
+
+  void add_gpus(std::size_t ci, std::uint32_t n) {
+    Cluster& cl = clusters[ci];
+    const double now = now_s();
+    while (n > 0) {
+      Group grp;
+      grp.first = static_cast<std::uint32_t>(cl.gpus.size());
+      grp.count = std::min(n, cl.gpus_per_group);
+      const auto gi = static_cast<std::uint32_t>(cl.groups.size());
+      cl.groups.push_back(grp);
+      for (std::uint32_t j = 0; j < grp.count; ++j) {
+        Gpu gpu;
+        gpu.group = gi;
+        gpu.last_s = now;
+        gpu.state = kOff;
+        cl.gpus.push_back(gpu);
+        ++cl.off;
+      }
+      n -= grp.count;
+    }
+    cl.slots.resize(cl.gpus.size() * cl.max_batch, kNil);
+  }
+
+  // Brings GPUs [from, gpus.size()) on line (new deliveries).
+  void commission(std::size_t ci, std::uint32_t from) {
+    Cluster& cl = clusters[ci];
+    for (std::uint32_t g = from; g < cl.gpus.size(); ++g) {
+      --cl.off;
+      make_idle(ci, g);
+    }
+    update_overhead(cl);
+    update_counts(cl);
+    schedule_failure_candidate(ci);
+    dispatch(ci);
+  }
+
+  // Takes n GPUs out: idle ones at once, busy ones after their batch. Returns those taken.
+  std::vector<std::uint32_t> take_out(std::size_t ci, std::uint32_t n) {
+    Cluster& cl = clusters[ci];
+    std::vector<std::uint32_t> taken;
+    while (n > 0 && !cl.idle.empty()) {
+      const std::uint32_t g = cl.idle.back();
+      remove_idle(cl, g);
+      cl.gpus[g].state = kOff;
+      ++cl.off;
+      set_gpu_power(ci, g, 0.0);
+      taken.push_back(g);
+      --n;
+    }
+    for (std::uint32_t g = static_cast<std::uint32_t>(cl.gpus.size()); n > 0 && g-- > 0;) {
+      Gpu& gpu = cl.gpus[g];
+      if (gpu.state == kBusy && !gpu.leaving) {
+        gpu.leaving = true;
+        taken.push_back(g);
+        --n;
+      } else if (gpu.state == kFailed || gpu.state == kDown) {
+        if (gpu.state == kFailed) --cl.failed; else --cl.down;
+        gpu.state = kOff;
+        ++cl.off;
+        taken.push_back(g);
+        --n;
+      }
+    }
+    update_overhead(cl);
+    update_counts(cl);
+    return taken;
+  }
+
+  void apply_change(std::size_t k) {
+    FleetChange& ch = changes[k];
+    Cluster& cl = clusters[ch.cluster];
+    switch (ch.kind) {
+      case FleetChange::Kind::add: {
+        const auto from = static_cast<std::uint32_t>(cl.gpus.size());
+        add_gpus(ch.cluster, ch.gpus);
+        commission(ch.cluster, from);
+        break;
+      }
+      case FleetChange::Kind::remove: take_out(ch.cluster, ch.gpus); break;
+      case FleetChange::Kind::drain: {
+        ch.drained = take_out(ch.cluster, ch.gpus);
+        const auto k32 = static_cast<std::uint32_t>(k);
+        engine->schedule_in(SimTime::from_seconds(ch.duration_s), phase::fleet, [this, k32] { end_drain(k32); });
+        break;
+      }
+    }
+  }
+
+  void end_drain(std::size_t k) {
+    FleetChange& ch = changes[k];
+    Cluster& cl = clusters[ch.cluster];
+    for (const std::uint32_t g : ch.drained) {
+      Gpu& gpu = cl.gpus[g];
+      if (gpu.state == kOff) {
+        --cl.off;
+        make_idle(ch.cluster, g);
+      } else if (gpu.leaving) {
+        gpu.leaving = false;
+      }
+    }
+    update_overhead(cl);
+    update_counts(cl);
+    dispatch(ch.cluster);
+  }
+};
+
+// ---- construction ---------------------------------------------------------------------------------------
+
+ServingModel::~ServingModel() = default;
+
+ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::WorkloadModel& wl)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.self = this;
+  m.wl = &wl;
+  m.calendar = Calendar(rs.start_epoch);
+  m.horizon_s = rs.duration.to_seconds();
+  for (const auto& c : wl.classes()) m.class_names.push_back(c.name);
+  for (const auto& t : wl.tiers()) m.tier_names.push_back(t.name);
+  const std::size_t nc = m.class_names.size(), nt = m.tier_names.size();
+
+  const Params sv = root.has("serving") ? root.table("serving") : Params(m.empty_table, "serving");
+  m.gpu_types = read_gpu_types(sv.tables("gpu_types"));
+
+  // Routing.
+  const std::string pol = sv.choice("routing", {"round_robin", "weighted", "jsq", "power_of_d", "least_expected_delay"}, "jsq");
+  m.policy = pol == "round_robin" ? Policy::round_robin
+             : pol == "weighted"  ? Policy::weighted
+             : pol == "jsq"       ? Policy::jsq
+             : pol == "power_of_d" ? Policy::power_of_d
+                                   : Policy::least_expected_delay;
+  m.d = static_cast<std::size_t>(sv.integer("d", 2, 1, 16));
+
+  // Priority lanes: tiers listed first, in order; the others share the last lane.
+  m.lane_of_tier.assign(nt, 0);
+  if (sv.has("priority_tiers")) {
+    const auto pt = sv.texts("priority_tiers");
+    for (std::size_t k = 0; k < nt; ++k) m.lane_of_tier[k] = static_cast<std::uint8_t>(pt.size());
+    for (std::size_t i = 0; i < pt.size(); ++i) {
+      const auto it = std::find(m.tier_names.begin(), m.tier_names.end(), pt[i]);
+      if (it == m.tier_names.end()) sv.fail("priority_tiers", "names of workload tiers", "\"" + pt[i] + "\" is not one");
+      m.lane_of_tier[static_cast<std::size_t>(it - m.tier_names.begin())] = static_cast<std::uint8_t>(i);
+    }
+    m.lanes = pt.size() + 1;
+  }
+
+  // Retries.
+  if (auto r = sv.optional_table("retry")) {
+    m.retry_p = r->quantity("probability", qty::fraction, Range::unit_interval());
+    m.retry_exponential = r->choice("backoff", {"fixed", "exponential"}, "exponential") == "exponential";
+    m.retry_base_s = r->quantity("base", qty::time, 1.0, Range::positive());
+    m.retry_cap_s = r->quantity("cap", qty::time, 60.0, Range::positive());
+    m.max_attempts = static_cast<int>(r->integer("max_attempts", 5, 1, 255));
+  }
+
+  // Failures.
+  if (auto f = sv.optional_table("failures")) {
+    m.failure_rate_per_s = f->quantity("rate_per_gpu_year", qty::dimensionless, 0.11, Range::non_negative()) / kYear;
+    m.repair_time = f->distribution("repair_time", qty::time, m.repair_time, Range::positive());
+  }
+
+  // Sites and clusters.
+  const auto site_tables = root.tables("sites");
+  if (site_tables.empty()) root.fail("sites", "at least one [[sites]] table with [[sites.clusters]]");
+  std::vector<std::string> cluster_names;
+  for (const auto& st : site_tables) {
+    SiteInfo site;
+    site.name = st.text("name");
+    for (const auto& s : sites_) {
+      if (s.name == site.name) st.fail("name", "a site name not used before");
+    }
+    site.network_rtt_s = st.quantity("network_rtt", qty::time, 0.0, Range::non_negative());
+    site.repairs = st.boolean("repairs", true);
+    site.failure_multiplier = st.quantity("failure_multiplier", qty::dimensionless, 1.0, Range::non_negative());
+    const std::size_t si = sites_.size();
+    for (const auto& ctab : st.tables("clusters")) {
+      Cluster cl;
+      cl.name = ctab.text("name");
+      cl.iv_start = SimTime::zero();
+      if (cl.name.empty() || !std::all_of(cl.name.begin(), cl.name.end(), [](char ch) {
+            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+          })) {
+        ctab.fail("name", "a name of letters, digits, '_' or '-'");
+      }
+      if (std::find(cluster_names.begin(), cluster_names.end(), cl.name) != cluster_names.end()) {
+        ctab.fail("name", "a cluster name not used before");
+      }
+      cl.site = si;
+      const std::string cls = ctab.text("class");
+      const auto it = std::find(m.class_names.begin(), m.class_names.end(), cls);
+      if (it == m.class_names.end()) {
+        std::string hint;
+        if (auto mm = did_you_mean(cls, m.class_names)) hint = "did you mean \"" + *mm + "\"?";
+        ctab.fail("class", "the name of a workload class", hint);
+      }
+      cl.cls = static_cast<std::size_t>(it - m.class_names.begin());
+      const std::string gpu = ctab.text("gpu");
+      if (!m.gpu_types.count(gpu)) {
+        std::vector<std::string> known;
+        for (const auto& [k, _] : m.gpu_types) known.push_back(k);
+        std::string hint;
+        if (auto mm = did_you_mean(gpu, known)) hint = "did you mean \"" + *mm + "\"?";
+        ctab.fail("gpu", "a GPU type (a preset: h100_sxm, h200, a100, b200, or one of [[serving.gpu_types]])", hint);
+      }
+      cl.type = &m.gpu_types.at(gpu);
+      const std::string service = ctab.text("service", cls);
+      if (!cl.type->service.count(service)) {
+        ctab.fail("service", "a service model of GPU type '" + gpu + "'",
+                  "define [serving.gpu_types.service." + service + "] or set service = \"image\" or \"text\"");
+      }
+      cl.svc = &cl.type->service.at(service);
+      const auto n = static_cast<std::uint32_t>(ctab.integer("gpus", 0, 10'000'000));
+      const auto per_server = static_cast<std::uint32_t>(ctab.integer("gpus_per_server", 8, 1, 1024));
+      cl.gpus_per_group = per_server * static_cast<std::uint32_t>(ctab.integer("servers_per_group", 1, 1, 100000));
+      cl.overhead_per_gpu_w = ctab.quantity("server_overhead", qty::power, 1500.0, Range::non_negative()) / per_server;
+      cl.max_batch = static_cast<std::uint32_t>(ctab.integer("max_batch", 1, 1, 1024));
+      cl.max_wait = ctab.duration("max_wait", SimTime::zero());
+      cl.queue_capacity = static_cast<std::uint64_t>(
+          ctab.integer("queue_capacity", std::numeric_limits<std::int64_t>::max(), 0, std::numeric_limits<std::int64_t>::max()));
+      cl.weight = ctab.quantity("weight", qty::dimensionless, std::max(1.0, static_cast<double>(n)), Range::positive());
+      cl.lanes.assign(m.lanes, Lane{});
+      cl.tiers.resize(nt);
+      m.clusters.push_back(std::move(cl));
+      site.clusters.push_back(m.clusters.size() - 1);
+      cluster_names.push_back(m.clusters.back().name);
+      // The initial GPUs come on line as a fleet change at t = 0 (applied in start()).
+      m.changes.push_back(FleetChange{0.0, m.clusters.size() - 1, FleetChange::Kind::add, n, 0.0, {}});
+    }
+    if (site.clusters.empty()) st.fail("clusters", "at least one [[sites.clusters]] table");
+    sites_.push_back(std::move(site));
+  }
+
+  m.by_class.assign(nc, {});
+  for (std::size_t i = 0; i < m.clusters.size(); ++i) m.by_class[m.clusters[i].cls].push_back(i);
+  for (std::size_t c = 0; c < nc; ++c) {
+    if (m.by_class[c].empty()) {
+      root.fail("sites", "a cluster serving every workload class", "class \"" + m.class_names[c] + "\" has none");
+    }
+  }
+  m.rr.assign(nc, 0);
+
+  // Admission rules.
+  m.rules_for.assign(nc * nt, {});
+  for (const auto& a : sv.tables("admission")) {
+    Rule rule;
+    const std::string tier = a.text("tier");
+    const auto tit = std::find(m.tier_names.begin(), m.tier_names.end(), tier);
+    if (tit == m.tier_names.end()) {
+      std::string hint;
+      if (auto mm = did_you_mean(tier, m.tier_names)) hint = "did you mean \"" + *mm + "\"?";
+      a.fail("tier", "the name of a workload tier", hint);
+    }
+    rule.tier = static_cast<std::size_t>(tit - m.tier_names.begin());
+    if (a.has("class")) {
+      const std::string cls = a.text("class");
+      const auto cit = std::find(m.class_names.begin(), m.class_names.end(), cls);
+      if (cit == m.class_names.end()) a.fail("class", "the name of a workload class");
+      rule.cls = static_cast<std::size_t>(cit - m.class_names.begin());
+    }
+    if (auto tb = a.optional_table("rate_limit")) {
+      rule.has_bucket = true;
+      const double rate = tb->quantity("rate", qty::rate, Range::positive());
+      rule.bucket = TokenBucket(rate, tb->quantity("burst", qty::dimensionless, std::max(1.0, rate), Range::at_least(1)));
+    }
+    rule.quota = static_cast<int>(a.integer("daily_quota", 0, 0, 1'000'000));
+    if (rule.quota > 0 && rule.cls == std::numeric_limits<std::size_t>::max()) {
+      a.fail("daily_quota", "a `class` for the quota to count (e.g. class = \"image\")");
+    }
+    rule.quota_shape = a.quantity("quota_heterogeneity", qty::dimensionless, kInf, Range::positive());
+    rule.drop = a.quantity("drop_probability", qty::fraction, 0.0, Range::unit_interval());
+    rule.shed_delay_s = a.quantity("shed_above_delay", qty::time, kInf, Range::non_negative());
+    const std::size_t ri = m.rules.size();
+    m.rules.push_back(rule);
+    for (std::size_t c = 0; c < nc; ++c) {
+      if (rule.cls == std::numeric_limits<std::size_t>::max() || rule.cls == c) m.rules_for[m.ct(c, rule.tier)].push_back(ri);
+    }
+  }
+
+  // Scheduled fleet changes.
+  for (const auto& f : sv.tables("fleet_changes")) {
+    FleetChange ch;
+    ch.at_s = f.quantity("at", qty::time, Range::non_negative());
+    const std::string cn = f.text("cluster");
+    const auto it = std::find(cluster_names.begin(), cluster_names.end(), cn);
+    if (it == cluster_names.end()) {
+      std::string hint;
+      if (auto mm = did_you_mean(cn, cluster_names)) hint = "did you mean \"" + *mm + "\"?";
+      f.fail("cluster", "the name of a cluster", hint);
+    }
+    ch.cluster = static_cast<std::size_t>(it - cluster_names.begin());
+    const int kinds = f.has("add") + f.has("remove") + f.has("drain");
+    if (kinds != 1) f.fail("add", "exactly one of add, remove or drain (a number of GPUs)");
+    if (f.has("add")) {
+      ch.kind = FleetChange::Kind::add;
+      ch.gpus = static_cast<std::uint32_t>(f.integer("add", 1, 10'000'000));
+      ch.at_s += f.quantity("commissioning", qty::time, 0.0, Range::non_negative());
+    } else if (f.has("remove")) {
+      ch.kind = FleetChange::Kind::remove;
+      ch.gpus = static_cast<std::uint32_t>(f.integer("remove", 1, 10'000'000));
+    } else {
+      ch.kind = FleetChange::Kind::drain;
+      ch.gpus = static_cast<std::uint32_t>(f.integer("drain", 1, 10'000'000));
+      ch.duration_s = f.quantity("duration", qty::time, Range::positive());
+    }
+    m.changes.push_back(std::move(ch));
+  }
+
+  m.stats.resize(nc * nt);
+  m.retries_c.assign(nc, 0);
+  m.rejected_c.assign(nc, 0);
+  m.given_up_c.assign(nc, 0);
+  m.retries_iv = m.rejected_iv = m.given_up_iv = m.retries_c;
+  wl.set_sink(this);
+}
+
+// ---- running --------------------------------------------------------------------------------------------
+
+void ServingModel::start(Engine& engine) {
+  Impl& m = *impl_;
+  m.engine = &engine;
+  m.routing_rng = engine.stream("serving.routing");
+  m.admission_rng = engine.stream("serving.admission");
+  m.retry_rng = engine.stream("serving.retry");
+  for (auto& cl : m.clusters) {
+    cl.service_rng = engine.stream("serving." + cl.name + ".service");
+    cl.failure_rng = engine.stream("serving." + cl.name + ".failures");
+    cl.repair_rng = engine.stream("serving." + cl.name + ".repairs");
+  }
+  // The initial fleet comes on line at t = 0, before any arrival; later changes at their times.
+  for (std::size_t k = 0; k < m.changes.size(); ++k) {
+    if (m.changes[k].at_s == 0.0 && k < m.clusters.size()) {
+      m.apply_change(k);
+    } else {
+      const auto k32 = static_cast<std::uint32_t>(k);
+      engine.schedule_at(SimTime::from_seconds(m.changes[k].at_s), phase::fleet, [this, k32] { impl_->apply_change(k32); });
+    }
+  }
+
+  ProbeRegistry& pr = engine.probes();
+  for (std::size_t ci = 0; ci < m.clusters.size(); ++ci) {
+    Cluster& cl = m.clusters[ci];
+    const std::string g = "serving/" + cl.name + "/";
+    std::vector<SeriesInfo> cols = {
+        {g + "queue_length", "1", "requests waiting, time-averaged over the interval", Sampling::interval_mean},
+        {g + "busy_gpus", "1", "GPUs busy, time-averaged over the interval", Sampling::interval_mean},
+        {g + "idle_gpus", "1", "GPUs idle at the sample instant", Sampling::instant},
+        {g + "failed_gpus", "1", "GPUs failed at the sample instant", Sampling::instant},
+        {g + "down_gpus", "1", "GPUs shut down by their temperature at the sample instant", Sampling::instant},
+        {g + "active_gpus", "1", "GPUs on line (idle or busy) at the sample instant", Sampling::instant},
+        {g + "arrivals", "1", "attempts routed to the cluster in the interval", Sampling::interval_count},
+        {g + "throughput", "1/s", "requests completed per second over the interval", Sampling::interval_rate},
+        {g + "rejected", "1", "attempts rejected because the queue was full", Sampling::interval_count},
+        {g + "abandoned", "1", "waiting requests whose users gave up", Sampling::interval_count},
+        {g + "shed", "1", "attempts shed above the head-of-line delay threshold", Sampling::interval_count},
+        {g + "power_w", "W", "GPU and server power, time-averaged over the interval", Sampling::interval_mean},
+        {g + "energy_per_request_j", "J", "GPU and server energy in the interval per request completed in it",
+         Sampling::interval_stat},
+    };
+    for (const auto& t : m.tier_names) {
+      for (const char* q : {"p50", "p95", "p99"}) {
+        cols.push_back({g + t + "/response_" + q + "_s", "s",
+                        std::string(q) + " response time (wait + service + network) of " + t +
+                            " requests completed in the interval",
+                        Sampling::interval_stat});
+      }
+    }
+    pr.add_group(std::move(cols), [this, ci](SimTime now, std::span<double> out) {
+      Impl& mm = *impl_;
+      Cluster& c = mm.clusters[ci];
+      const double dt = (now - c.iv_start).to_seconds();
+      out[0] = c.queue_iv.mean(c.queue_tw, now);
+      out[1] = c.busy_iv.mean(c.busy_tw, now);
+      out[2] = static_cast<double>(c.idle.size());
+      out[3] = c.failed;
+      out[4] = c.down;
+      out[5] = c.operational();
+      out[6] = static_cast<double>(c.arrivals - c.a_iv);
+      const double done = static_cast<double>(c.completions - c.c_iv);
+      out[7] = dt > 0 ? done / dt : 0.0;
+      out[8] = static_cast<double>(c.rejected - c.rj_iv);
+      out[9] = static_cast<double>(c.abandoned - c.ab_iv);
+      out[10] = static_cast<double>(c.shed - c.sh_iv);
+      out[11] = c.power_iv.mean(c.power, now);
+      const double e = c.power.integral(now);
+      out[12] = done > 0 ? (e - c.energy_iv) / done : std::numeric_limits<double>::quiet_NaN();
+      std::size_t o = 13;
+      static constexpr double qs[] = {0.5, 0.95, 0.99};
+      for (auto& ts : c.tiers) {
+        ts.response.interval().quantiles(qs, out.subspan(o, 3));
+        ts.response.roll();
+        o += 3;
+      }
+      c.queue_iv.open(c.queue_tw, now);
+      c.busy_iv.open(c.busy_tw, now);
+      c.power_iv.open(c.power, now);
+      c.energy_iv = e;
+      c.c_iv = c.completions;
+      c.a_iv = c.arrivals;
+      c.rj_iv = c.rejected;
+      c.ab_iv = c.abandoned;
+      c.sh_iv = c.shed;
+      c.iv_start = now;
+    });
+  }
+  for (std::size_t c = 0; c < m.class_names.size(); ++c) {
+    const std::string g = "serving/" + m.class_names[c] + "/";
+    pr.add_group({{g + "retries", "1", "retry attempts of " + m.class_names[c] + " requests in the interval", Sampling::interval_count},
+                  {g + "admission_rejected", "1", "attempts rejected by rate limits, quotas and drops in the interval",
+                   Sampling::interval_count},
+                  {g + "given_up", "1", "requests that failed for good (no retry left) in the interval", Sampling::interval_count}},
+                 [this, c](SimTime, std::span<double> out) {
+                   Impl& mm = *impl_;
+                   out[0] = static_cast<double>(mm.retries_c[c] - mm.retries_iv[c]);
+                   out[1] = static_cast<double>(mm.rejected_c[c] - mm.rejected_iv[c]);
+                   out[2] = static_cast<double>(mm.given_up_c[c] - mm.given_up_iv[c]);
+                   mm.retries_iv[c] = mm.retries_c[c];
+                   mm.rejected_iv[c] = mm.rejected_c[c];
+                   mm.given_up_iv[c] = mm.given_up_c[c];
+                 });
+  }
+}
+
+void ServingModel::submit(const workload::Request& req) {
+  Impl& m = *impl_;
+  ClassStats& s = m.stats[m.ct(req.cls, req.tier)];
+  ++s.attempts;
+  if (req.attempt == 0) ++s.first_attempts;
+  if (!m.admit(req)) return;
+  const std::size_t ci = m.route(req.cls);
+  Cluster& cl = m.clusters[ci];
+  ++cl.arrivals;
+  ++cl.tiers[req.tier].arrivals;
+  // Shedding by head-of-line delay.
+  for (const std::size_t ri : m.rules_for[m.ct(req.cls, req.tier)]) {
+    const Rule& rule = m.rules[ri];
+    if (std::isfinite(rule.shed_delay_s) && cl.queued > 0 &&
+        (m.engine->now() - m.oldest_created(cl)).to_seconds() > rule.shed_delay_s) {
+      ++s.shed;
+      ++cl.shed;
+      ++cl.tiers[req.tier].shed;
+      const std::uint32_t i = m.alloc_rec();
+      m.recs[i].r = req;
+      m.retry_or_give_up(i);
+      return;
+    }
+  }
+  if (cl.queued >= cl.queue_capacity) {
+    ++cl.rejected;
+    ++cl.tiers[req.tier].rejected;
+    m.reject(req, Reject::queue_full);
+    return;
+  }
+  const std::uint32_t i = m.alloc_rec();
+  Rec& r = m.recs[i];
+  r.r = req;
+  r.cluster = static_cast<std::uint32_t>(ci);
+  r.lane = m.lane_of_tier[req.tier];
+  r.timer = EventHandle{};
+  m.push_back(cl, i);
+  m.dispatch(ci);
+  if (m.recs[i].state == kQueued) m.arm_patience(i);
+}
+
+void ServingModel::on_warmup_end(SimTime now) {
+  Impl& m = *impl_;
+  m.measure_start = now;
+  m.stats_ms = m.stats;
+  for (auto& s : m.stats) {
+    s.response.reset();
+    s.wait.reset();
+    s.e2e.reset();
+    s.response_hist.reset();
+  }
+  for (auto& cl : m.clusters) {
+    cl.ms_start = now;
+    cl.power_ms.open(cl.power, now);
+    cl.busy_ms.open(cl.busy_tw, now);
+    cl.queue_ms.open(cl.queue_tw, now);
+    cl.in_system_ms.open(cl.in_system_tw, now);
+    cl.operational_ms.open(cl.operational_tw, now);
+    cl.c_ms = cl.completions;
+    cl.energy_ms = cl.power.integral(now);
+    cl.busy_energy_ms = cl.busy_energy_j;
+    for (auto& t : cl.tiers) t.response.reset_total();
+  }
+}
+
+ServingModel::ClassFigures ServingModel::figures(std::size_t c, std::size_t k) const {
+  const Impl& m = *impl_;
+  const ClassStats& s = m.stats[m.ct(c, k)];
+  ClassStats base;
+  if (!m.stats_ms.empty()) base = m.stats_ms[m.ct(c, k)];
+  ClassFigures f;
+  f.attempts = s.attempts - base.attempts;
+  f.first_attempts = s.first_attempts - base.first_attempts;
+  f.retries = s.retries - base.retries;
+  f.completed = s.completed - base.completed;
+  f.abandoned = s.abandoned - base.abandoned;
+  f.shed = s.shed - base.shed;
+  for (std::size_t r = 0; r < kRejectReasons; ++r) f.rejected[r] = s.rejected[r] - base.rejected[r];
+  f.given_up = s.given_up - base.given_up;
+  f.response = s.response;
+  f.wait = s.wait;
+  return f;
+}
+
+double ServingModel::mean_in_system(std::size_t ci) const {
+  const Cluster& cl = impl_->clusters[ci];
+  return cl.in_system_ms.mean(cl.in_system_tw, impl_->engine->now());
+}
+double ServingModel::mean_queue(std::size_t ci) const {
+  const Cluster& cl = impl_->clusters[ci];
+  return cl.queue_ms.mean(cl.queue_tw, impl_->engine->now());
+}
+double ServingModel::utilisation(std::size_t ci) const {
+  const Cluster& cl = impl_->clusters[ci];
+  const SimTime now = impl_->engine->now();
+  const double cap = cl.operational_ms.mean(cl.operational_tw, now);
+  return cap > 0 ? cl.busy_ms.mean(cl.busy_tw, now) / cap : 0.0;
+}
+
+void ServingModel::finish(SimTime now, Summary& sum) {
+  Impl& m = *impl_;
+  const double span = (now - m.measure_start).to_seconds();
+  double fleet_energy = 0, fleet_busy_energy = 0;
+  std::uint64_t fleet_done = 0;
+  for (std::size_t c = 0; c < m.class_names.size(); ++c) {
+    const std::string g = "serving." + m.class_names[c];
+    double energy = 0, busy_energy = 0, busy = 0, cap = 0;
+    std::uint64_t done = 0;
+    for (const std::size_t ci : m.by_class[c]) {
+      const Cluster& cl = m.clusters[ci];
+      energy += cl.power.integral(now) - cl.energy_ms;
+      busy_energy += cl.busy_energy_j - cl.busy_energy_ms;
+      done += cl.completions - cl.c_ms;
+      busy += cl.busy_ms.mean(cl.busy_tw, now);
+      cap += cl.operational_ms.mean(cl.operational_tw, now);
+    }
+    fleet_energy += energy;
+    fleet_busy_energy += busy_energy;
+    fleet_done += done;
+    sum.add(g + ".gpu_utilisation", cap > 0 ? busy / cap : 0.0, "1", "busy GPUs / GPUs on line, time-averaged");
+    sum.add(g + ".energy_per_request_busy_wh", done ? busy_energy / done / 3600.0 : 0.0, "Wh",
+            "GPU energy of the batches that served the requests, per request (GPU only, busy time only)");
+    sum.add(g + ".energy_per_request_it_wh", done ? energy / done / 3600.0 : 0.0, "Wh",
+            "all GPU and server energy of the class's clusters (idle included) per request served");
+    for (std::size_t k = 0; k < m.tier_names.size(); ++k) {
+      const std::string p = g + "." + m.tier_names[k];
+      const ClassFigures f = figures(c, k);
+      const ClassStats& s = m.stats[m.ct(c, k)];
+      sum.add_count(p + ".attempts", static_cast<std::int64_t>(f.attempts), "attempts (first tries and retries)");
+      sum.add_count(p + ".retries", static_cast<std::int64_t>(f.retries), "retry attempts");
+      sum.add_count(p + ".completed", static_cast<std::int64_t>(f.completed), "requests served");
+      sum.add_count(p + ".abandoned", static_cast<std::int64_t>(f.abandoned), "waiting attempts whose users gave up");
+      sum.add_count(p + ".shed", static_cast<std::int64_t>(f.shed), "attempts shed above the delay threshold");
+      for (std::size_t r = 0; r < kRejectReasons; ++r) {
+        if (r == static_cast<std::size_t>(Reject::no_capacity)) continue;
+        sum.add_count(p + ".rejected_" + to_string(static_cast<Reject>(r)), static_cast<std::int64_t>(f.rejected[r]),
+                      std::string("attempts rejected: ") + to_string(static_cast<Reject>(r)));
+      }
+      sum.add_count(p + ".given_up", static_cast<std::int64_t>(f.given_up), "requests that failed for good");
+      sum.add(p + ".response_mean_s", s.response.mean(), "s", "mean response time (wait + service + network)");
+      static constexpr double qs[] = {0.5, 0.95, 0.99, 0.999};
+      double q[4];
+      s.response_hist.quantiles(qs, q);
+      sum.add(p + ".response_p50_s", q[0], "s", "median response time");
+      sum.add(p + ".response_p95_s", q[1], "s", "95th percentile response time");
+      sum.add(p + ".response_p99_s", q[2], "s", "99th percentile response time");
+      sum.add(p + ".response_p999_s", q[3], "s", "99.9th percentile response time");
+      sum.add(p + ".wait_mean_s", s.wait.mean(), "s", "mean wait in queue");
+      sum.add(p + ".end_to_end_mean_s", s.e2e.mean(), "s", "mean time from the first attempt to the response");
+    }
+  }
+  for (std::size_t ci = 0; ci < m.clusters.size(); ++ci) {
+    const Cluster& cl = m.clusters[ci];
+    const std::string g = "serving." + cl.name;
+    sum.add(g + ".utilisation", utilisation(ci), "1", "busy GPUs / GPUs on line, time-averaged");
+    sum.add(g + ".mean_queue", mean_queue(ci), "1", "time-average number waiting");
+    sum.add(g + ".energy_kwh", (cl.power.integral(now) - cl.energy_ms) / 3.6e6, "kWh", "GPU and server energy");
+    sum.add_count(g + ".failures", static_cast<std::int64_t>(cl.failures), "GPU failures since t = 0");
+  }
+  sum.add("serving.it_energy_kwh", fleet_energy / 3.6e6, "kWh", "GPU and server energy of the whole fleet");
+  sum.add("serving.it_energy_household_days", fleet_energy / 3.6e6 / 29.4, "1",
+          "IT energy in US household-days (29.4 kWh/day, EIA 2020)");
+  sum.add("serving.energy_per_request_it_wh", fleet_done ? fleet_energy / fleet_done / 3600.0 : 0.0, "Wh",
+          "fleet IT energy per request served, all classes");
+  (void)fleet_busy_energy;
+  (void)span;
+}
+
+void ServingModel::check_invariants(SimTime now) const {
+  const Impl& m = *impl_;
+  // Conservation of attempts, per class.
+  for (std::size_t c = 0; c < m.class_names.size(); ++c) {
+    std::uint64_t attempts = 0, done = 0, rejected = 0, abandoned = 0, shed = 0, in_system = 0;
+    for (std::size_t k = 0; k < m.tier_names.size(); ++k) {
+      const ClassStats& s = m.stats[m.ct(c, k)];
+      attempts += s.attempts;
+      done += s.completed;
+      abandoned += s.abandoned;
+      shed += s.shed;
+      for (const auto r : s.rejected) rejected += r;
+    }
+    for (const std::size_t ci : m.by_class[c]) in_system += m.clusters[ci].queued + m.clusters[ci].in_service;
+    if (attempts != done + rejected + abandoned + shed + in_system) {
+      throw SimulationError(now, "serving, class " + m.class_names[c],
+                            "attempts " + std::to_string(attempts) + " != completed " + std::to_string(done) +
+                                " + rejected " + std::to_string(rejected) + " + abandoned " + std::to_string(abandoned) +
+                                " + shed " + std::to_string(shed) + " + in system " + std::to_string(in_system));
+    }
+  }
+  for (const Cluster& cl : m.clusters) {
+    // Busy GPU time never exceeds the GPU time on line.
+    if (cl.busy_tw.integral(now) > cl.operational_tw.integral(now) * (1 + 1e-12) + 1e-6) {
+      throw SimulationError(now, "cluster " + cl.name, "busy GPU time exceeds the GPU time on line");
+    }
+    // Energy two ways: per GPU (integrated at each of its power changes) plus server overhead, against the
+    // cluster's time-weighted power.
+    double per_gpu = cl.overhead.integral(now);
+    for (const Gpu& g : cl.gpus) per_gpu += g.energy_j + g.power_w * (now.to_seconds() - g.last_s);
+    const double total = cl.power.integral(now);
+    if (std::abs(per_gpu - total) > 1e-9 * std::max(1.0, std::abs(total))) {
+      throw SimulationError(now, "cluster " + cl.name,
+                            "energy mismatch: ∫ power = " + std::to_string(total) + " J but the GPUs and servers sum to " +
+                                std::to_string(per_gpu) + " J");
+    }
+  }
+}
+
+// ---- coupling accessors -----------------------------------------------------------------------------------
+
+void ServingModel::set_hazard(std::function<double(std::size_t, std::size_t)> multiplier, double bound) {
+  impl_->hazard = std::move(multiplier);
+  impl_->hazard_bound = std::max(1.0, bound);
+}
+std::size_t ServingModel::cluster_count() const noexcept { return impl_->clusters.size(); }
+std::size_t ServingModel::group_count(std::size_t c) const { return impl_->clusters[c].groups.size(); }
+std::size_t ServingModel::group_gpus(std::size_t c, std::size_t g) const { return impl_->clusters[c].groups[g].count; }
+double ServingModel::group_power_w(std::size_t c, std::size_t g) const { return impl_->clusters[c].groups[g].power_w; }
+double ServingModel::group_clock(std::size_t c, std::size_t g) const { return impl_->clusters[c].groups[g].clock; }
+const std::string& ServingModel::cluster_name(std::size_t c) const { return impl_->clusters[c].name; }
+std::size_t ServingModel::cluster_site(std::size_t c) const { return impl_->clusters[c].site; }
+const GpuType& ServingModel::cluster_gpu_type(std::size_t c) const { return *impl_->clusters[c].type; }
+double ServingModel::cluster_power_w(std::size_t c) const {
+  const Cluster& cl = impl_->clusters[c];
+  return cl.gpu_power_w + cl.overhead_w;
+}
+double ServingModel::cluster_energy_j(std::size_t c) const {
+  return impl_->clusters[c].power.integral(impl_->engine->now());
+}
+std::size_t ServingModel::site_index(const std::string& name) const {
+  for (std::size_t i = 0; i < sites_.size(); ++i) {
+    if (sites_[i].name == name) return i;
+  }
+  return sites_.size();
+}
+
+void ServingModel::set_group_clock(std::size_t ci, std::size_t gi, double f) {
+  Impl& m = *impl_;
+  Cluster& cl = m.clusters[ci];
+  Group& grp = cl.groups[gi];
+  if (grp.clock == f) return;
+  grp.clock = f;
+  for (std::uint32_t g = grp.first; g < grp.first + grp.count; ++g) {
+    if (cl.gpus[g].state == kBusy) m.set_gpu_power(ci, g, cl.type->busy_power_w(*cl.svc, f));
+  }
+}
+
+void ServingModel::set_group_shutdown(std::size_t ci, std::size_t gi, bool down) {
+  Impl& m = *impl_;
+  Cluster& cl = m.clusters[ci];
+  Group& grp = cl.groups[gi];
+  if (grp.down == down) return;
+  grp.down = down;
+  for (std::uint32_t g = grp.first; g < grp.first + grp.count; ++g) {
+    Gpu& gpu = cl.gpus[g];
+    if (down) {
+      if (gpu.state == kBusy) {
+        m.requeue_batch(ci, g);
+      } else if (gpu.state == kIdle) {
+        m.remove_idle(cl, g);
+      } else {
+        continue;  // failed or off: stays so
+      }
+      if (gpu.leaving) {
+        gpu.leaving = false;
+        gpu.state = kOff;
+        ++cl.off;
+      } else {
+        gpu.state = kDown;
+        ++cl.down;
+      }
+      m.set_gpu_power(ci, g, 0.0);
+    } else if (gpu.state == kDown) {
+      --cl.down;
+      m.make_idle(ci, g);
+    }
+  }
+  m.update_overhead(cl);
+  m.update_counts(cl);
+  m.dispatch(ci);
+}
+
+}  // namespace dcsim::serving
