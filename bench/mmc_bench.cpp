@@ -7,15 +7,12 @@
 //   usage: mmc_bench [--reps 5] [--hours 20]
 #include <cstdio>
 #include <cstring>
-#include <queue>
-#include <tuple>
 #include <vector>
 
+#include "bench/handwritten_mmc.hpp"
 #include "bench/harness.hpp"
 #include "models/queueing/mmc.hpp"
-#include "sim/core/ring_buffer.hpp"
 #include "sim/core/run.hpp"
-#include "sim/core/stats.hpp"
 
 using namespace dcsim;
 
@@ -26,10 +23,7 @@ constexpr double kMu = 1.0;
 constexpr double kLambda = 0.9 * kServers * kMu;
 constexpr std::uint64_t kSeed = 7;
 
-struct Result {
-  std::uint64_t customers = 0;
-  double mean_wait = 0;
-};
+using Result = bench::MMcResult;
 
 // The engine side: what `dcsim run scenarios/mmc.toml` does, minus the HDF5 sink.
 Result engine_side(SimTime horizon) {
@@ -47,68 +41,14 @@ Result engine_side(SimTime horizon) {
   return {m.completions(), m.waits().mean()};
 }
 
-// The hand-written loop: one priority queue of (time, kind, seq), the same statistics objects.
-Result handwritten_side(SimTime horizon) {
-  const RandomStreams streams(kSeed, 0);
-  Rng arrivals = streams.stream("mmc.arrivals");
-  Rng service = streams.stream("mmc.service");
-  // Same tie order as the engine: time, then priority band (arrival 64 < departure 96), then sequence.
-  using Ev = std::tuple<std::int64_t, int, std::uint64_t>;
-  std::priority_queue<Ev, std::vector<Ev>, std::greater<>> pq;
-  std::uint64_t seq = 0;
-  RingBuffer<SimTime> queue(1024);
-  std::int64_t busy = 0;
-  std::uint64_t completions = 0;
-  TimeWeighted queue_len, busy_servers;
-  Tally waits, responses;
-  BatchMeans batches(std::max<std::uint64_t>(1, static_cast<std::uint64_t>(kLambda * horizon.to_seconds() / 32)));
-  IntervalHistogram hist;
-  auto begin_service = [&](SimTime now, SimTime arrived) {
-    const double wait = (now - arrived).to_seconds();
-    const double s = service.exponential(kMu);
-    ++busy;
-    busy_servers.set(now, static_cast<double>(busy));
-    waits.add(wait);
-    batches.add(wait);
-    hist.record(wait);
-    responses.add(wait + s);
-    pq.emplace((now + SimTime::from_seconds(s)).ns(), 96, seq++);
-  };
-  pq.emplace(SimTime::from_seconds(arrivals.exponential(kLambda)).ns(), 64, seq++);
-  while (!pq.empty()) {
-    const auto [tn, kind, sq] = pq.top();
-    if (tn > horizon.ns()) break;
-    pq.pop();
-    const SimTime now = SimTime::from_ns(tn);
-    if (kind == 64) {
-      pq.emplace((now + SimTime::from_seconds(arrivals.exponential(kLambda))).ns(), 64, seq++);
-      if (busy < kServers) {
-        begin_service(now, now);
-      } else {
-        queue.push_back(now);
-        queue_len.set(now, static_cast<double>(queue.size()));
-      }
-    } else {
-      ++completions;
-      --busy;
-      busy_servers.set(now, static_cast<double>(busy));
-      if (!queue.empty()) {
-        const SimTime a = queue.pop_front();
-        queue_len.set(now, static_cast<double>(queue.size()));
-        begin_service(now, a);
-      }
-    }
-  }
-  return {completions, waits.mean()};
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const int reps = static_cast<int>(bench::arg_long(argc, argv, "--reps", 5));
   const SimTime horizon = SimTime::hours(bench::arg_long(argc, argv, "--hours", 20));
   Result re, rh;
-  const auto p = bench::run_paired(reps, [&] { re = engine_side(horizon); }, [&] { rh = handwritten_side(horizon); });
+  const auto p = bench::run_paired(reps, [&] { re = engine_side(horizon); },
+                                  [&] { rh = bench::handwritten_mmc(horizon, kServers, kLambda, kMu, kSeed); });
   std::printf("M/M/c, c = %lld, rho = 0.9, %s simulated, %d paired repetitions, medians\n",
               static_cast<long long>(kServers), format_time(horizon).c_str(), reps);
   std::printf("  customers served     %llu (engine) / %llu (hand-written)\n",

@@ -61,7 +61,7 @@ struct ClassStats {
   std::uint64_t attempts = 0, first_attempts = 0, retries = 0, completed = 0, abandoned = 0, shed = 0;
   std::uint64_t rejected[kRejectReasons] = {};
   std::uint64_t given_up = 0;
-  Tally response, wait, e2e;
+  SumStat response, wait, e2e;
   Histogram response_hist;
 };
 
@@ -139,6 +139,7 @@ struct ServingModel::Cluster {
   std::uint32_t operational() const noexcept {
     return static_cast<std::uint32_t>(gpus.size()) - failed - off - down;
   }
+  double inv_capacity = 0;  // 1 / (GPUs on line × max batch), or +inf with none: kept by update_counts()
 };
 
 struct ServingModel::Impl {
@@ -220,12 +221,15 @@ struct ServingModel::Impl {
     r.state = kQueued;
     set_queued(cl, cl.queued + 1);
   }
-  void unlink(Cluster& cl, std::uint32_t i) {
+  void unlink_raw(Cluster& cl, std::uint32_t i) {
     Rec& r = recs[i];
     Lane& l = cl.lanes[r.lane];
     if (r.prev != kNil) recs[r.prev].next = r.next; else l.head = r.next;
     if (r.next != kNil) recs[r.next].prev = r.prev; else l.tail = r.prev;
     --l.size;
+  }
+  void unlink(Cluster& cl, std::uint32_t i) {
+    unlink_raw(cl, i);
     set_queued(cl, cl.queued - 1);
   }
   void set_queued(Cluster& cl, std::uint64_t q) {
@@ -269,7 +273,9 @@ struct ServingModel::Impl {
   void update_counts(Cluster& cl) {
     const SimTime now = engine->now();
     cl.busy_tw.set(now, cl.busy);
-    cl.operational_tw.set(now, cl.operational());
+    const std::uint32_t op = cl.operational();
+    cl.operational_tw.set(now, op);
+    cl.inv_capacity = op ? 1.0 / (static_cast<double>(op) * cl.max_batch) : kInf;
   }
   void push_idle(Cluster& cl, std::uint32_t g) {
     cl.gpus[g].idle_pos = static_cast<std::uint32_t>(cl.idle.size());
@@ -304,6 +310,9 @@ struct ServingModel::Impl {
 
   void dispatch(std::size_t ci) {
     Cluster& cl = clusters[ci];
+    // A batch is filling under a pending timer: an arrival cannot make it due sooner (it is never the
+    // oldest); only a full batch can.
+    if (cl.queued < cl.max_batch && engine->pending(cl.batch_timer)) return;
     while (!cl.idle.empty() && cl.queued > 0) {
       if (cl.max_batch > 1 && cl.queued < cl.max_batch && cl.max_wait > SimTime::zero()) {
         // Integer time: the timer fires exactly at `due`, and then the batch goes.
@@ -329,7 +338,7 @@ struct ServingModel::Impl {
     for (Lane& l : cl.lanes) {
       while (b < cl.max_batch && l.head != kNil) {
         const std::uint32_t i = l.head;
-        unlink(cl, i);
+        unlink_raw(cl, i);
         Rec& r = recs[i];
         engine->cancel(r.timer);
         r.state = kInService;
@@ -344,7 +353,8 @@ struct ServingModel::Impl {
     gpu.state = kBusy;
     gpu.batch_start_s = now;
     ++cl.busy;
-    set_in_service(cl, cl.in_service + b);
+    cl.in_service += b;
+    set_queued(cl, cl.queued - b);  // one time-weighted update for the whole batch
     update_counts(cl);
     const Group& grp = cl.groups[gpu.group];
     set_gpu_power(ci, g, cl.type->busy_power_w(*cl.svc, grp.clock));
@@ -402,6 +412,9 @@ struct ServingModel::Impl {
     Cluster& cl = clusters[ci];
     Gpu& gpu = cl.gpus[g];
     engine->cancel(gpu.done);
+    // The re-queued requests are older than any the pending batch timer was set for: let the next
+    // dispatch set it again.
+    engine->cancel(cl.batch_timer);
     const std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
     set_in_service(cl, cl.in_service - gpu.batch);
     for (std::uint32_t j = gpu.batch; j-- > 0;) {
@@ -421,6 +434,17 @@ struct ServingModel::Impl {
     if (!(deadline_s < horizon_s)) return;
     const SimTime deadline = std::max(engine->now(), SimTime::from_seconds(deadline_s));
     r.timer = engine->schedule_at(deadline, phase::serving, [this, i] { abandon(i); });
+  }
+
+  // Requests queued without a patience timer (they were sure to start within max_wait on an idle GPU)
+  // need one as soon as the cluster has no idle GPU left.
+  void arm_missing_timers(Cluster& cl) {
+    if (!cl.idle.empty()) return;
+    for (const Lane& l : cl.lanes) {
+      for (std::uint32_t i = l.head; i != kNil; i = recs[i].next) {
+        if (!engine->pending(recs[i].timer)) arm_patience(i);
+      }
+    }
   }
 
   void abandon(std::uint32_t i) {
@@ -499,9 +523,9 @@ struct ServingModel::Impl {
     return true;
   }
 
-  double load_of(const Cluster& cl) const {
-    const double cap = static_cast<double>(cl.operational()) * cl.max_batch;
-    return cap > 0 ? static_cast<double>(cl.queued + cl.in_service + 1) / cap : kInf;
+  // Work per unit of capacity: (waiting + in service + 1) / (GPUs on line × max batch).
+  static double load_of(const Cluster& cl) {
+    return static_cast<double>(cl.queued + cl.in_service + 1) * cl.inv_capacity;
   }
   double expected_delay(const Cluster& cl) const {
     const double op = cl.operational();
@@ -516,6 +540,22 @@ struct ServingModel::Impl {
     double s = delay ? expected_delay(cl) : load_of(cl);
     if (self->routing_hook_) s += self->routing_hook_(ci);
     return s;
+  }
+  // The candidate with the lowest score (first on ties).
+  template <bool kDelay>
+  std::size_t best_of(const std::vector<std::size_t>& cs) const {
+    const bool hooked = static_cast<bool>(self->routing_hook_);
+    std::size_t best = cs[0];
+    double bs = kInf;
+    for (const std::size_t ci : cs) {
+      double s = kDelay ? expected_delay(clusters[ci]) : load_of(clusters[ci]);
+      if (hooked) s += self->routing_hook_(ci);
+      if (s < bs) {
+        bs = s;
+        best = ci;
+      }
+    }
+    return best;
   }
 
   std::size_t route(std::size_t c) {
@@ -534,33 +574,10 @@ struct ServingModel::Impl {
         }
         return cs.back();
       }
-      case Policy::jsq:
-      case Policy::least_expected_delay: {
-        const bool delay = policy == Policy::least_expected_delay;
-        std::size_t best = cs[0];
-        double bs = score(best, delay);
-        for (std::size_t j = 1; j < n; ++j) {
-          const double s = score(cs[j], delay);
-          if (s < bs) {
-            bs = s;
-            best = cs[j];
-          }
-        }
-        return best;
-      }
+      case Policy::jsq: return best_of<false>(cs);
+      case Policy::least_expected_delay: return best_of<true>(cs);
       case Policy::power_of_d: {
-        if (d >= n) {
-          std::size_t best = cs[0];
-          double bs = score(best, false);
-          for (std::size_t j = 1; j < n; ++j) {
-            const double s = score(cs[j], false);
-            if (s < bs) {
-              bs = s;
-              best = cs[j];
-            }
-          }
-          return best;
-        }
+        if (d >= n) return best_of<false>(cs);
         // d distinct candidates by a partial Fisher–Yates shuffle of the indices.
         std::size_t idx[16];
         const std::size_t m = std::min<std::size_t>(n, 16);
@@ -619,6 +636,7 @@ struct ServingModel::Impl {
     ++cl.failed;
     set_gpu_power(ci, g, 0.0);
     update_counts(cl);
+    arm_missing_timers(cl);
     if (self->sites_[cl.site].repairs) {
       const auto c32 = static_cast<std::uint32_t>(ci);
       engine->schedule_in(SimTime::from_seconds(repair_time.sample(cl.repair_rng)), phase::fleet,
@@ -706,6 +724,7 @@ struct ServingModel::Impl {
     }
     update_overhead(cl);
     update_counts(cl);
+    arm_missing_timers(cl);
     return taken;
   }
 
@@ -1101,7 +1120,11 @@ void ServingModel::submit(const workload::Request& req) {
   r.timer = EventHandle{};
   m.push_back(cl, i);
   m.dispatch(ci);
-  if (m.recs[i].state == kQueued) m.arm_patience(i);
+  if (m.recs[i].state != kQueued) return;
+  // Left waiting for a batch to fill while a GPU is idle: the batch timer starts it within max_wait, so a
+  // user more patient than that cannot give up first and needs no timer.
+  if (!cl.idle.empty() && m.oldest_created(cl) + cl.max_wait < req.created + SimTime::from_seconds(std::min(req.patience_s, 1e9))) return;
+  m.arm_patience(i);
 }
 
 void ServingModel::on_warmup_end(SimTime now) {
@@ -1341,6 +1364,7 @@ void ServingModel::set_group_shutdown(std::size_t ci, std::size_t gi, bool down)
   }
   m.update_overhead(cl);
   m.update_counts(cl);
+  m.arm_missing_timers(cl);
   m.dispatch(ci);
 }
 

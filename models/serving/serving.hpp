@@ -98,7 +98,7 @@ class ServingModel final : public Model, public workload::RequestSink {
     std::uint64_t attempts = 0, first_attempts = 0, retries = 0, completed = 0, abandoned = 0, shed = 0;
     std::uint64_t rejected[kRejectReasons] = {};
     std::uint64_t given_up = 0;
-    Tally response, wait;
+    SumStat response, wait;
   };
   // Measured after the warm-up, for class c and tier k.
   ClassFigures figures(std::size_t c, std::size_t k) const;

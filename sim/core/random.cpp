@@ -1,6 +1,7 @@
 #include "sim/core/random.hpp"
 
 #include <cassert>
+#include <cmath>
 #include <stdexcept>
 
 namespace dcsim {
@@ -28,6 +29,58 @@ std::uint64_t Rng::below(std::uint64_t n) noexcept {
     }
   }
   return static_cast<std::uint64_t>(m >> 64);
+}
+
+namespace {
+
+// ZIGNOR tables: 128 layers of equal area v, right edge r (Doornik 2005, Table 1).
+struct Ziggurat {
+  static constexpr double kR = 3.442619855899;
+  static constexpr double kV = 9.91256303526217e-3;
+  double x[129];
+  double ratio[128];
+  Ziggurat() {
+    double f = std::exp(-0.5 * kR * kR);
+    x[0] = kV / f;
+    x[1] = kR;
+    x[128] = 0;
+    for (int i = 2; i < 128; ++i) {
+      x[i] = std::sqrt(-2 * std::log(kV / x[i - 1] + f));
+      f = std::exp(-0.5 * x[i] * x[i]);
+    }
+    for (int i = 0; i < 128; ++i) ratio[i] = x[i + 1] / x[i];
+  }
+};
+
+const Ziggurat& ziggurat() {
+  static const Ziggurat z;
+  return z;
+}
+
+}  // namespace
+
+double Rng::normal() noexcept {
+  const Ziggurat& z = ziggurat();
+  for (;;) {
+    const std::uint64_t bits = next_u64();
+    // 53 high bits for a uniform on (-1, 1), 7 low bits for the layer.
+    const double u = static_cast<double>(static_cast<std::int64_t>(bits >> 11) - (std::int64_t{1} << 52)) * 0x1.0p-52;
+    const unsigned i = static_cast<unsigned>(bits & 0x7f);
+    if (std::fabs(u) < z.ratio[i]) return u * z.x[i];
+    if (i == 0) {
+      // The tail beyond r (Marsaglia 1964).
+      double t, y;
+      do {
+        t = std::log(uniform_pos()) / Ziggurat::kR;
+        y = std::log(uniform_pos());
+      } while (-2 * y < t * t);
+      return u < 0 ? t - Ziggurat::kR : Ziggurat::kR - t;
+    }
+    const double xv = u * z.x[i];
+    const double f0 = std::exp(-0.5 * (z.x[i] * z.x[i] - xv * xv));
+    const double f1 = std::exp(-0.5 * (z.x[i + 1] * z.x[i + 1] - xv * xv));
+    if (f1 + uniform() * (f0 - f1) < 1.0) return xv;
+  }
 }
 
 double Rng::gamma(double shape, double scale) noexcept {

@@ -60,12 +60,9 @@ class Rng {
   std::uint64_t below(std::uint64_t n) noexcept;
 
   double exponential(double rate) noexcept { return -std::log(uniform_pos()) / rate; }
-  double normal() noexcept {
-    // Box–Muller; one value per call (the partner is discarded so that no hidden state carries over).
-    const double u1 = uniform_pos();
-    const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-  }
+  // Standard normal by the ziggurat method (Marsaglia & Tsang, J. Stat. Software 5(8), 2000, in Doornik's
+  // ZIGNOR form, 2005): one 64-bit draw and a comparison for ~99 % of values, no hidden state.
+  double normal() noexcept;
   double normal(double mean, double sd) noexcept { return mean + sd * normal(); }
   double lognormal(double mu, double sigma) noexcept { return std::exp(mu + sigma * normal()); }
   // Gamma(shape k, scale theta): Marsaglia & Tsang (ACM TOMS 2000); k < 1 by the boost U^(1/k).

@@ -46,6 +46,29 @@ class Tally {
   double max_ = -std::numeric_limits<double>::infinity();
 };
 
+// Count, sum, min and max: a tally without the variance, for hot paths (no division per observation).
+class SumStat {
+ public:
+  void add(double x) noexcept {
+    ++n_;
+    sum_ += x;
+    if (x < min_) min_ = x;
+    if (x > max_) max_ = x;
+  }
+  void reset() noexcept { *this = SumStat{}; }
+  std::uint64_t count() const noexcept { return n_; }
+  double sum() const noexcept { return sum_; }
+  double mean() const noexcept { return n_ ? sum_ / static_cast<double>(n_) : std::numeric_limits<double>::quiet_NaN(); }
+  double min() const noexcept { return n_ ? min_ : std::numeric_limits<double>::quiet_NaN(); }
+  double max() const noexcept { return n_ ? max_ : std::numeric_limits<double>::quiet_NaN(); }
+
+ private:
+  std::uint64_t n_ = 0;
+  double sum_ = 0;
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
+};
+
 // A piecewise-constant quantity integrated over time: integral() = ∫ value dt in value·seconds.
 class TimeWeighted {
  public:

@@ -399,3 +399,22 @@ TEST_CASE("malformed serving sections give located errors", "[serving]") {
     CHECK_THROWS_WITH(build(text), Catch::Contains("test.toml:") && Catch::Contains(c.message));
   }
 }
+
+TEST_CASE("the routing hook steers requests and the hazard hook scales failures", "[serving]") {
+  std::string text = queue_scenario(10, 5, 10, "exponential");
+  text += "[[sites.clusters]]\nname = \"other\"\nclass = \"job\"\ngpu = \"server\"\ngpus = 10\n";
+  text.insert(text.find("[[serving.gpu_types]]"), "[serving.failures]\nrate_per_gpu_year = 8766\n");
+  auto b = build(text);
+  // Penalise cluster 0 heavily: everything goes to cluster 1 (e.g. a thermal-aware policy avoiding a hot site).
+  b->serving->set_routing_hook([](std::size_t c) { return c == 0 ? 1e6 : 0.0; });
+  // The base rate times 4 in cluster 0 (bound 4), no failures in cluster 1.
+  b->serving->set_hazard([](std::size_t c, std::size_t) { return c == 0 ? 4.0 : 0.0; }, 4.0);
+  b->run->execute();
+  b->run->check_invariants();
+  const auto s = b->run->summarize();
+  CHECK(s.number("serving.c.utilisation") == 0.0);
+  CHECK(s.number("serving.other.utilisation") > 0.4);
+  CHECK(s.number("serving.other.failures") == 0);
+  // 10 GPUs at 4 × 1/h (MTBF 15 min each while up, 24 h mean repair): almost all fail within 10 h.
+  CHECK(s.number("serving.c.failures") >= 9);
+}
