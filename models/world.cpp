@@ -1,13 +1,14 @@
 #include "models/world.hpp"
 
 #include "models/queueing/mmc.hpp"
+#include "models/facility/facility.hpp"
 #include "models/serving/serving.hpp"
 #include "models/workload/workload.hpp"
 
 namespace dcsim::models {
 
 const std::vector<std::string>& known_sections() {
-  static const std::vector<std::string> k = {"mmc", "workload", "serving", "sites"};
+  static const std::vector<std::string> k = {"mmc", "workload", "serving", "sites", "thermal"};
   return k;
 }
 
@@ -26,7 +27,8 @@ void build(const Params& root, Run& run) {
   }
   if (root.has("sites") || root.has("serving")) {
     if (!wl) root.fail("workload", "a [workload] section: the serving model serves its requests");
-    run.emplace_model<serving::ServingModel>(root, run.settings(), *wl);
+    auto& sv = run.emplace_model<serving::ServingModel>(root, run.settings(), *wl);
+    if (facility::wanted(root)) run.emplace_model<facility::FacilityModel>(root, run.settings(), sv);
   }
   if (!any) {
     std::string list;

@@ -255,7 +255,7 @@ struct ServingModel::Impl {
     Cluster& cl = clusters[ci];
     Gpu& gpu = cl.gpus[g];
     if (w == gpu.power_w) return;
-    if (self->power_listener_) self->power_listener_(ci, gpu.group);
+    if (self->power_listener_) self->power_listener_(ci, gpu.group, false);
     const double now = now_s();
     gpu.energy_j += gpu.power_w * (now - gpu.last_s);
     gpu.last_s = now;
@@ -264,6 +264,7 @@ struct ServingModel::Impl {
     cl.groups[gpu.group].power_w += delta;
     cl.gpu_power_w += delta;
     cl.power.set(engine->now(), cl.gpu_power_w + cl.overhead_w);
+    if (self->power_listener_) self->power_listener_(ci, gpu.group, true);
   }
   void update_overhead(Cluster& cl) {
     cl.overhead_w = cl.overhead_per_gpu_w * static_cast<double>(cl.gpus.size() - cl.off);
@@ -1314,6 +1315,20 @@ double ServingModel::cluster_power_w(std::size_t c) const {
 double ServingModel::cluster_energy_j(std::size_t c) const {
   return impl_->clusters[c].power.integral(impl_->engine->now());
 }
+double ServingModel::cluster_overhead_energy_j(std::size_t c) const {
+  return impl_->clusters[c].overhead.integral(impl_->engine->now());
+}
+double ServingModel::cluster_max_power_w(std::size_t c) const {
+  const Cluster& cl = impl_->clusters[c];
+  // The planned fleet: the initial GPUs (a change at t = 0) and every scheduled delivery.
+  std::uint64_t n = 0;
+  for (const auto& ch : impl_->changes) {
+    if (ch.cluster == c && ch.kind == FleetChange::Kind::add) n += ch.gpus;
+  }
+  return static_cast<double>(n) * (cl.type->power_limit_w + cl.overhead_per_gpu_w);
+}
+std::size_t ServingModel::cluster_gpus(std::size_t c) const { return impl_->clusters[c].gpus.size(); }
+
 std::size_t ServingModel::site_index(const std::string& name) const {
   for (std::size_t i = 0; i < sites_.size(); ++i) {
     if (sites_[i].name == name) return i;

@@ -70,8 +70,10 @@ class ServingModel final : public Model, public workload::RequestSink {
   void set_routing_hook(std::function<double(std::size_t cluster)> hook) { routing_hook_ = std::move(hook); }
   // Multiplies the failure hazard of a group; `bound` must be >= every value it returns.
   void set_hazard(std::function<double(std::size_t cluster, std::size_t group)> multiplier, double bound);
-  // Called just before a group's power changes, so that an observer can integrate up to now.
-  void set_power_listener(std::function<void(std::size_t cluster, std::size_t group)> listener) {
+  // Called just before a group's power changes (after = false), so that an observer can integrate up to
+  // now with the old power, and just after it (after = true). The listener must not call back into serving
+  // before the change; after it, it may.
+  void set_power_listener(std::function<void(std::size_t cluster, std::size_t group, bool after)> listener) {
     power_listener_ = std::move(listener);
   }
   std::size_t cluster_count() const noexcept;
@@ -90,6 +92,9 @@ class ServingModel final : public Model, public workload::RequestSink {
   const GpuType& cluster_gpu_type(std::size_t cluster) const;
   double cluster_power_w(std::size_t cluster) const;         // GPUs + server overhead, now
   double cluster_energy_j(std::size_t cluster) const;        // ∫ power since t = 0
+  double cluster_overhead_energy_j(std::size_t cluster) const;  // the server-overhead part of it
+  double cluster_max_power_w(std::size_t cluster) const;     // every planned GPU at its power limit, plus overhead
+  std::size_t cluster_gpus(std::size_t cluster) const;       // GPUs in the cluster (any state)
   const std::vector<SiteInfo>& sites() const noexcept { return sites_; }
   std::size_t site_index(const std::string& name) const;     // sites_.size() if absent
 
@@ -112,7 +117,7 @@ class ServingModel final : public Model, public workload::RequestSink {
   std::unique_ptr<Impl> impl_;
   std::vector<SiteInfo> sites_;
   std::function<double(std::size_t)> routing_hook_;
-  std::function<void(std::size_t, std::size_t)> power_listener_;
+  std::function<void(std::size_t, std::size_t, bool)> power_listener_;
 };
 
 }  // namespace dcsim::serving
