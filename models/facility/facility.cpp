@@ -52,7 +52,7 @@ struct LoopSpec {
   double chws_c = 10;
   cooling::ChillerCurve chiller;
   cooling::CoolingTower tower;
-  bool waterside_economizer = true;
+  enum class Economizer { none, waterside, airside } economizer = Economizer::waterside;
   cooling::WatersideEconomizer wse;
   double pump_pressure_pa = 250e3, pump_efficiency = 0.7, water_dt_k = 5.6;
   int pumps = 2;
@@ -272,7 +272,11 @@ struct FacilityModel::Impl {
     double t_cw = 0, cool_floor = 0;
     switch (s.kind) {
       case Kind::air_chiller:
-        econ = s.waterside_economizer ? cooling::waterside_economizer_fraction(s.wse, a.wet_bulb_c, s.chws_c) : 0.0;
+        econ = s.economizer == LoopSpec::Economizer::waterside
+                   ? cooling::waterside_economizer_fraction(s.wse, a.wet_bulb_c, s.chws_c)
+               : s.economizer == LoopSpec::Economizer::airside
+                   ? cooling::airside_economizer_fraction(a.dry_bulb_c, s.setpoint_c, ret_est)
+                   : 0.0;
         t_cw = cooling::tower_leaving_water_c(s.tower, a.wet_bulb_c);
         capft = cooling::chiller_capft(s.chiller, s.chws_c, t_cw);
         capacity = cap_units * (econ + (1 - econ) * capft);
@@ -322,7 +326,8 @@ struct FacilityModel::Impl {
           const auto op = cooling::chiller_operate(s.chiller, chiller_load / lp.units_up, s.chws_c, t_cw);
           chiller_w = op.power_w * lp.units_up;
         }
-        const double rejected = q_rem + chiller_w;
+        // Heat economized through outdoor air leaves with the exhaust air, not through the towers.
+        const double rejected = (s.economizer == LoopSpec::Economizer::airside ? (1 - econ) * q_rem : q_rem) + chiller_w;
         p = fans + pumps + chiller_w + cooling::tower_fan_power_w(s.tower, rejected, s.design_heat_w * 1.2);
         water_m3_s = cooling::tower_water_use(s.tower, rejected).makeup_m3_s();
         break;
@@ -534,7 +539,10 @@ LoopSpec read_loop(const Params& p) {
     s.tower.approach_k = p.quantity("tower_approach", qty::temperature_difference, s.tower.approach_k, Range::positive());
     s.tower.cycles_of_concentration =
         p.quantity("cycles_of_concentration", qty::dimensionless, s.tower.cycles_of_concentration, Range{1, 100, true, false});
-    s.waterside_economizer = p.boolean("economizer", true);
+    const std::string e = p.choice("economizer", {"waterside", "airside", "none"}, "waterside");
+    s.economizer = e == "waterside" ? LoopSpec::Economizer::waterside
+                   : e == "airside" ? LoopSpec::Economizer::airside
+                                    : LoopSpec::Economizer::none;
     s.wse.tower_approach_k = s.tower.approach_k;
   }
   if (s.kind == Kind::liquid_dry_cooler) {
@@ -708,9 +716,14 @@ void FacilityModel::start(Engine& engine) {
       mm.advance_group(ct, g);  // up to now, with the power that held until now
       return;
     }
-    // The new power may bring a threshold crossing before the next step: predict it again.
+    // The new power may bring a threshold crossing before the next step: predict it again. In the normal
+    // state only a rise in power can bring the next crossing (87 °C, rising) nearer; a crossing predicted
+    // with the higher power and no longer due just re-evaluates the group harmlessly when it fires.
     Group& grp = ct.groups[g];
-    grp.net.set_power(ct.die, mm.serving->group_power_w(c, g) / grp.gpus);
+    const double p_new = mm.serving->group_power_w(c, g) / grp.gpus;
+    const bool rose = p_new > grp.net.power(ct.die);
+    grp.net.set_power(ct.die, p_new);
+    if (grp.state == kNormal && !rose) return;
     const double next_tick = (mm.last_step + mm.max_step).to_seconds();
     mm.schedule_crossing(c, g, std::max(0.0, next_tick - mm.now_s()));
   });
@@ -881,9 +894,25 @@ void FacilityModel::finish(SimTime now, Summary& sum) {
   sum.add("facility.co2_t", co2 / 1000.0, "t", "CO2 of all sites' electricity");
   sum.add("facility.household_days", power::household_days(fac), "1",
           "facility energy in US household-days (10,715 kWh/yr, EIA)");
-  // Per request, by class: the clusters' attributed shares over their requests served.
-  std::vector<double> fac_c, water_c, co2_c;
-  std::vector<std::uint64_t> done_c;
+  // Per request, by class: the clusters' attributed shares over the requests they served.
+  const std::size_t nc = m.serving->class_count();
+  std::vector<double> fac_c(nc, 0.0), water_c(nc, 0.0), co2_c(nc, 0.0);
+  std::vector<std::uint64_t> done_c(nc, 0);
+  for (const ClusterT& ct : m.clusters) {
+    const std::size_t c = m.serving->cluster_class(ct.cluster);
+    fac_c[c] += ct.facility_j - ct.facility_ms;
+    water_c[c] += ct.water_m3 - ct.water_ms;
+    co2_c[c] += ct.co2_kg - ct.co2_ms;
+    done_c[c] += m.serving->cluster_completions_measured(ct.cluster);
+  }
+  for (std::size_t c = 0; c < nc; ++c) {
+    const std::string g = "facility." + m.serving->class_name(c);
+    const double n = static_cast<double>(done_c[c]);
+    sum.add(g + ".energy_per_request_wh", n > 0 ? fac_c[c] / n / 3600.0 : 0.0, "Wh",
+            "facility energy (IT, cooling, UPS, fixed loads) per request served");
+    sum.add(g + ".water_per_request_ml", n > 0 ? water_c[c] * 1e6 / n : 0.0, "mL", "cooling water per request served");
+    sum.add(g + ".co2_per_request_g", n > 0 ? co2_c[c] * 1000.0 / n : 0.0, "g", "CO2 per request served");
+  }
   double gpu_h_throttled = 0, gpu_h_down = 0, t_max = -kInf;
   for (const ClusterT& ct : m.clusters) {
     const std::string name = m.serving->cluster_name(ct.cluster);
@@ -899,10 +928,6 @@ void FacilityModel::finish(SimTime now, Summary& sum) {
   sum.add("facility.gpu_temp_max_c", t_max, "degC", "hottest GPU group temperature seen in the fleet");
   sum.add("facility.gpu_hours_throttled", gpu_h_throttled, "h", "GPU-hours at a reduced clock, fleet");
   sum.add("facility.gpu_hours_shutdown", gpu_h_down, "h", "GPU-hours shut down by temperature, fleet");
-  (void)fac_c;
-  (void)water_c;
-  (void)co2_c;
-  (void)done_c;
 }
 
 void FacilityModel::check_invariants(SimTime now) const {

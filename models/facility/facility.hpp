@@ -29,7 +29,7 @@
 // Kinds (equipment models in models/cooling/equipment.hpp):
 //   air_chiller        CRAH fans (fan law) + DOE-2 centrifugal chillers (chilled water 10 °C) with a
 //                      cooling tower (wet bulb + approach; evaporation and blow-down water) and a water-side
-//                      economizer; pumps ΔP·Q/η.
+//                      (default) or air-side economizer when the weather allows; pumps ΔP·Q/η.
 //   liquid_dry_cooler  direct-to-chip cold plates, CDU and pumps, warm water (supply 35 °C at the cold
 //                      plate, W32 facility water), dry coolers (dry bulb + approach) with optional adiabatic
 //                      assist and optional chiller trim; otherwise the supply floats with the weather.

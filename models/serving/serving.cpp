@@ -1328,6 +1328,12 @@ double ServingModel::cluster_max_power_w(std::size_t c) const {
   return static_cast<double>(n) * (cl.type->power_limit_w + cl.overhead_per_gpu_w);
 }
 std::size_t ServingModel::cluster_gpus(std::size_t c) const { return impl_->clusters[c].gpus.size(); }
+std::size_t ServingModel::cluster_class(std::size_t c) const { return impl_->clusters[c].cls; }
+const std::string& ServingModel::class_name(std::size_t cls) const { return impl_->class_names[cls]; }
+std::size_t ServingModel::class_count() const noexcept { return impl_->class_names.size(); }
+std::uint64_t ServingModel::cluster_completions_measured(std::size_t c) const {
+  return impl_->clusters[c].completions - impl_->clusters[c].c_ms;
+}
 
 std::size_t ServingModel::site_index(const std::string& name) const {
   for (std::size_t i = 0; i < sites_.size(); ++i) {

@@ -95,6 +95,10 @@ class ServingModel final : public Model, public workload::RequestSink {
   double cluster_overhead_energy_j(std::size_t cluster) const;  // the server-overhead part of it
   double cluster_max_power_w(std::size_t cluster) const;     // every planned GPU at its power limit, plus overhead
   std::size_t cluster_gpus(std::size_t cluster) const;       // GPUs in the cluster (any state)
+  std::size_t cluster_class(std::size_t cluster) const;      // index of the workload class it serves
+  const std::string& class_name(std::size_t cls) const;
+  std::size_t class_count() const noexcept;
+  std::uint64_t cluster_completions_measured(std::size_t cluster) const;  // since the warm-up
   const std::vector<SiteInfo>& sites() const noexcept { return sites_; }
   std::size_t site_index(const std::string& name) const;     // sites_.size() if absent
 

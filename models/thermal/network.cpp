@@ -465,6 +465,7 @@ double Network::temperature(NodeId node) const { return temp_c_[checked(node)]; 
 void Network::set_boundary(BoundaryId boundary, double temp_c) {
   const std::size_t b = checked(boundary);
   if (!std::isfinite(temp_c)) fail("set_boundary: non-finite temperature for " + quoted(s_->boundary_names[b]));
+  if (boundary_temp_c_[b] == temp_c) return;  // unchanged: the steady state stays valid
   boundary_temp_c_[b] = temp_c;
   forcing_stale_ = true;
 }
@@ -474,6 +475,7 @@ double Network::boundary_temperature(BoundaryId boundary) const { return boundar
 void Network::set_power(NodeId node, double power_w) {
   const std::size_t i = checked(node);
   if (!std::isfinite(power_w)) fail("set_power: non-finite power for " + quoted(s_->node_names[i]));
+  if (power_w_[i] == power_w) return;  // unchanged: the steady state stays valid
   power_w_[i] = power_w;
   forcing_stale_ = true;
 }

@@ -102,7 +102,7 @@ std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<s
 WorkloadModel::~WorkloadModel() = default;
 
 WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const RandomStreams& streams)
-    : calendar_(rs.start_epoch), horizon_s_(rs.duration.to_seconds()), random_(&streams) {
+    : calendar_(rs.start_epoch), horizon_s_(rs.duration.to_seconds()), random_(streams) {
   // Tiers.
   std::vector<std::string> tier_names;
   for (const auto& t : p.tables("tiers")) {
@@ -295,7 +295,7 @@ double WorkloadModel::expected_arrivals(std::size_t c, std::size_t k, double t0,
 double WorkloadModel::active_users(double t) const { return active_ ? active_->value(t) : 0.0; }
 
 Rng WorkloadModel::arrival_stream(std::size_t c, std::size_t k) const {
-  return random_->stream("workload." + classes_[c].name + "." + tiers_[k].name + ".arrivals");
+  return random_.stream("workload." + classes_[c].name + "." + tiers_[k].name + ".arrivals");
 }
 
 std::unique_ptr<ArrivalGenerator> WorkloadModel::make_generator(std::size_t c, std::size_t k, double start,
@@ -328,8 +328,8 @@ void WorkloadModel::start(Engine& engine) {
       s->k = k;
       s->gen = make_generator(c, k, 0.0, horizon_s_);
       const std::string base = "workload." + classes_[c].name + "." + tiers_[k].name;
-      s->size_rng = random_->stream(base + ".size");
-      s->patience_rng = random_->stream(base + ".patience");
+      s->size_rng = random_.stream(base + ".size");
+      s->patience_rng = random_.stream(base + ".patience");
       streams_.push_back(std::move(s));
       const std::size_t i = streams_.size() - 1;
       const double t = streams_[i]->gen->next();

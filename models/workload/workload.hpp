@@ -120,7 +120,7 @@ class WorkloadModel final : public Model {
   bool trace_mode_ = false;
   std::size_t trace_next_ = 0;
   Rng trace_rng_;
-  const RandomStreams* random_;
+  RandomStreams random_;  // by value: the model must not depend on its caller's object living on
 
   Engine* engine_ = nullptr;
   RequestSink* sink_ = nullptr;

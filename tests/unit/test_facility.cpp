@@ -7,9 +7,7 @@
 #include "models/facility/facility.hpp"
 #include "models/facility/throttle.hpp"
 #include "models/serving/serving.hpp"
-#include "models/world.hpp"
-#include "sim/core/run.hpp"
-#include "sim/io/scenario.hpp"
+#include "tests/unit/build_run.hpp"
 
 using namespace dcsim;
 
@@ -83,26 +81,20 @@ gpus = %d
   return buf;
 }
 
+// The run and its serving and facility models.
 struct Built {
-  ConfigValue cv;
-  std::unique_ptr<Run> run;
-  serving::ServingModel* serving = nullptr;
-  facility::FacilityModel* facility = nullptr;
+  std::unique_ptr<test::BuiltRun> b;
+  std::unique_ptr<Run>& run;
+  serving::ServingModel* serving;
+  facility::FacilityModel* facility;
+  explicit Built(std::unique_ptr<test::BuiltRun> x)
+      : b(std::move(x)),
+        run(b->run),
+        serving(b->model<serving::ServingModel>()),
+        facility(b->model<facility::FacilityModel>()) {}
 };
 
-std::unique_ptr<Built> build(const std::string& text) {
-  auto b = std::make_unique<Built>();
-  b->cv = io::parse_toml(text, "test.toml");
-  const Params root(b->cv, "");
-  b->run = std::make_unique<Run>(RunSettings::from(root.table("simulation")));
-  models::build(root, *b->run);
-  check_unknown_keys(b->cv);
-  for (const auto& m : b->run->models()) {
-    if (auto* s = dynamic_cast<serving::ServingModel*>(m.get())) b->serving = s;
-    if (auto* f = dynamic_cast<facility::FacilityModel*>(m.get())) b->facility = f;
-  }
-  return b;
-}
+std::unique_ptr<Built> build(const std::string& text) { return std::make_unique<Built>(test::build_run(text)); }
 
 // Captures chosen columns of the time series.
 struct Capture : SampleSink {
@@ -330,4 +322,23 @@ TEST_CASE("malformed facility sections give located errors", "[facility]") {
     INFO(c.to);
     CHECK_THROWS_WITH(build(text), Catch::Contains("test.toml:") && Catch::Contains(c.message));
   }
+}
+
+TEST_CASE("facility energy, water and carbon per request add up to the site totals", "[facility][energy]") {
+  Options o;
+  o.duration = "10 d";
+  o.site_extra = "carbon = { preset = \"us_grid\" }\n";
+  auto b = build(scenario(o));
+  b->run->execute();
+  b->run->check_invariants();
+  const Summary s = b->run->summarize();
+  const double n = s.number("serving.job.all.completed");
+  CHECK(s.number("facility.job.energy_per_request_wh") * n == Approx(s.number("facility.energy_kwh") * 1000).epsilon(1e-9));
+  CHECK(s.number("facility.job.water_per_request_ml") * n == Approx(s.number("facility.water_m3") * 1e6).epsilon(1e-9));
+  CHECK(s.number("facility.job.co2_per_request_g") * n == Approx(s.number("facility.co2_t") * 1e6).epsilon(1e-9));
+  // US grid: 367 g/kWh of every facility kWh.
+  CHECK(s.number("facility.co2_t") == Approx(s.number("facility.energy_kwh") * 367e-6).epsilon(1e-9));
+  // Facility energy per request is the IT energy per request times the PUE.
+  CHECK(s.number("facility.job.energy_per_request_wh") ==
+        Approx(s.number("serving.job.energy_per_request_it_wh") * s.number("facility.pue")).epsilon(1e-3));
 }

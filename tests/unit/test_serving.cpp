@@ -8,9 +8,7 @@
 
 #include "models/queueing/erlang.hpp"
 #include "models/serving/serving.hpp"
-#include "models/world.hpp"
-#include "sim/core/run.hpp"
-#include "sim/io/scenario.hpp"
+#include "tests/unit/build_run.hpp"
 
 using namespace dcsim;
 
@@ -62,25 +60,17 @@ gpus = %d
   return buf;
 }
 
+// The run and its serving model.
 struct Built {
-  ConfigValue cv;
-  std::unique_ptr<Run> run;
-  serving::ServingModel* serving = nullptr;
+  std::unique_ptr<test::BuiltRun> b;
+  std::unique_ptr<Run>& run;
+  serving::ServingModel* serving;
+  explicit Built(std::unique_ptr<test::BuiltRun> x)
+      : b(std::move(x)), run(b->run), serving(b->model<serving::ServingModel>()) {}
 };
 
 std::unique_ptr<Built> build(const std::string& text, std::uint64_t run_index = 0) {
-  auto b = std::make_unique<Built>();
-  b->cv = io::parse_toml(text, "test.toml");
-  const Params root(b->cv, "");
-  RunSettings rs = RunSettings::from(root.table("simulation"));
-  rs.run_index = run_index;
-  b->run = std::make_unique<Run>(rs);
-  models::build(root, *b->run);
-  check_unknown_keys(b->cv);
-  for (const auto& m : b->run->models()) {
-    if (auto* s = dynamic_cast<serving::ServingModel*>(m.get())) b->serving = s;
-  }
-  return b;
+  return std::make_unique<Built>(test::build_run(text, run_index));
 }
 
 struct Rep {
