@@ -874,7 +874,12 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
       cl.svc = &cl.type->service.at(service);
       const auto n = static_cast<std::uint32_t>(ctab.integer("gpus", 0, 10'000'000));
       const auto per_server = static_cast<std::uint32_t>(ctab.integer("gpus_per_server", 8, 1, 1024));
-      cl.gpus_per_group = per_server * static_cast<std::uint32_t>(ctab.integer("servers_per_group", 1, 1, 100000));
+      // GPU groups are the thermal model's granularity: one GPU, one server, or a group of identical servers.
+      const std::string gran = ctab.choice("granularity", {"gpu", "server", "group"}, "server");
+      cl.gpus_per_group = gran == "gpu" ? 1 : per_server;
+      if (gran == "group") {
+        cl.gpus_per_group = per_server * static_cast<std::uint32_t>(ctab.integer("servers_per_group", 1, 100000));
+      }
       cl.overhead_per_gpu_w = ctab.quantity("server_overhead", qty::power, 1500.0, Range::non_negative()) / per_server;
       cl.max_batch = static_cast<std::uint32_t>(ctab.integer("max_batch", 1, 1, 1024));
       cl.max_wait = ctab.duration("max_wait", SimTime::zero());

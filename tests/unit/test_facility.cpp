@@ -324,6 +324,22 @@ TEST_CASE("malformed facility sections give located errors", "[facility]") {
   }
 }
 
+TEST_CASE("thermal granularity can be one GPU, one server or a group of servers", "[facility]") {
+  for (const auto& [key, groups] : std::vector<std::pair<std::string, std::size_t>>{
+           {"granularity = \"gpu\"", 16}, {"granularity = \"server\"", 2}, {"granularity = \"group\"\nservers_per_group = 2", 1}}) {
+    Options o;
+    o.duration = "1 h";
+    o.sample = "10 min";
+    std::string text = scenario(o) + key + "\n";
+    auto b = build(text);
+    b->run->execute();
+    b->run->check_invariants();
+    INFO(key);
+    CHECK(b->serving->group_count(0) == groups);
+    for (std::size_t g = 0; g < groups; ++g) CHECK(b->facility->gpu_temperature_c(0, g) > 24.0);
+  }
+}
+
 TEST_CASE("facility energy, water and carbon per request add up to the site totals", "[facility][energy]") {
   Options o;
   o.duration = "10 d";
