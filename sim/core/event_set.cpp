@@ -18,6 +18,7 @@ void EventSet::clear() {
   nodes_.clear();
   top_.clear();
   bottom_.clear();
+  head_ = bottom_.data();
   nrungs_ = 0;
   top_start_ = std::numeric_limits<std::int64_t>::min();
   top_min_ = std::numeric_limits<std::int64_t>::max();
@@ -65,6 +66,7 @@ void EventSet::spread_top() {
 }
 
 void EventSet::refill() {
+  bottom_.clear();
   for (;;) {
     if (nrungs_ == 0) {
       spread_top();
@@ -111,10 +113,9 @@ void EventSet::refill() {
     } else {
       drain_interleaved(r, b);
     }
-    std::sort(bottom_.begin(), bottom_.end(), [](const Entry& a, const Entry& c) { return before(c, a); });
-    for (std::size_t i = 0; i < std::min(bottom_.size(), kPrefetchDistance); ++i) {
-      __builtin_prefetch(&pool_[bottom_[bottom_.size() - 1 - i].slot]);
-    }
+    std::sort(bottom_.begin(), bottom_.end(), [](const Entry& a, const Entry& c) { return before(a, c); });
+    head_ = bottom_.data();
+    for (std::size_t i = 0; i < std::min(bottom_.size(), kPrefetchDistance); ++i) __builtin_prefetch(&pool_[bottom_[i].slot]);
     return;
   }
 }
@@ -156,18 +157,37 @@ void EventSet::drain_interleaved(Rung& r, const Bucket& b) {
 }
 
 void EventSet::insert_bottom(const Entry& e) {
-  const auto it = std::upper_bound(bottom_.begin(), bottom_.end(), e,
-                                   [](const Entry& a, const Entry& b) { return before(b, a); });
-  bottom_.insert(it, e);
-  if (bottom_.size() > kBottomMax && nrungs_ < kMaxRungs) {
-    // Too many inserts landed in Bottom's range: spread it over a new, finest rung.
+  std::size_t bot = popped();
+  if (bot >= kBottomMax && 2 * bot >= bottom_.size()) {
+    // More popped entries than live ones: drop them (amortised against the pops).
+    bottom_.erase(bottom_.begin(), bottom_.begin() + static_cast<std::ptrdiff_t>(bot));
+    bot = 0;
+  }
+  Entry* const first = bottom_.data() + bot;
+  Entry* const last = bottom_.data() + bottom_.size();
+  Entry* const at = std::upper_bound(first, last, e, [](const Entry& a, const Entry& b) { return before(a, b); });
+  if (bot > 0 && at - first < last - at) {
+    // Nearer the front: move the earlier entries one slot down, into the last popped slot.
+    std::move(first, at, first - 1);
+    at[-1] = e;
+    --bot;
+  } else {
+    bottom_.insert(bottom_.begin() + (at - bottom_.data()), e);
+  }
+  head_ = bottom_.data() + bot;
+  if (bottom_.size() - bot > kBottomMax && nrungs_ < kMaxRungs) {
+    // Too many inserts landed in Bottom's range: spread it over a new, finest rung, if its entries span
+    // more than one instant (a rung cannot split events that share a nanosecond).
     const std::int64_t limit = nrungs_ ? rungs_[nrungs_ - 1].cur_start() : top_start_;
-    const std::int64_t start = bottom_.back().time;
-    if (limit > start) {
-      spawn_rung(start, limit, bottom_.size());
+    const std::int64_t start = head_->time;
+    if (limit > start && bottom_.back().time > start) {
+      spawn_rung(start, limit, bottom_.size() - bot);
       Rung& r = rungs_[nrungs_ - 1];
-      for (const Entry& x : bottom_) push_node(r.buckets[static_cast<std::size_t>((x.time - start) >> r.shift)], x);
+      for (const Entry* x = head_; x != bottom_end(); ++x) {
+        push_node(r.buckets[static_cast<std::size_t>((x->time - start) >> r.shift)], *x);
+      }
       bottom_.clear();
+      head_ = bottom_.data();
     }
   }
 }
@@ -178,8 +198,8 @@ void EventSet::compact() {
   for (const Entry& e : top_) {
     if (live(e)) keep.push_back(e);
   }
-  for (const Entry& e : bottom_) {
-    if (live(e)) keep.push_back(e);
+  for (const Entry* x = head_; x != bottom_end(); ++x) {
+    if (live(*x)) keep.push_back(*x);
   }
   for (std::size_t i = 0; i < nrungs_; ++i) {
     for (const Bucket& b : rungs_[i].buckets) {
@@ -191,6 +211,7 @@ void EventSet::compact() {
   nodes_.clear();
   free_node_ = kNil;
   bottom_.clear();
+  head_ = bottom_.data();
   nrungs_ = 0;
   top_.swap(keep);
   keep.clear();

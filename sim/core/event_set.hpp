@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "sim/core/callback.hpp"
@@ -161,9 +162,9 @@ class EventSet {
   };
 
   Callback take(const Entry& e, SimTime& t) {
-    bottom_.pop_back();
-    if (bottom_.size() >= kPrefetchDistance) {
-      __builtin_prefetch(&pool_[bottom_[bottom_.size() - kPrefetchDistance].slot]);
+    ++head_;
+    if (bottom_end() - head_ >= static_cast<std::ptrdiff_t>(kPrefetchDistance)) {
+      __builtin_prefetch(&pool_[head_[kPrefetchDistance - 1].slot]);
     }
     t = SimTime::from_ns(e.time);
     Record& r = pool_[e.slot];
@@ -240,13 +241,13 @@ class EventSet {
     ++b.count;
   }
 
-  // The earliest live entry, at the back of Bottom.
+  // The earliest live entry, at Bottom's read position.
   const Entry& front() {
     for (;;) {
-      if (bottom_.empty()) refill();
-      const Entry& e = bottom_.back();
+      if (head_ == bottom_end()) refill();
+      const Entry& e = *head_;
       if (live(e)) return e;
-      bottom_.pop_back();
+      ++head_;
       --stale_;
     }
   }
@@ -262,7 +263,14 @@ class EventSet {
   std::vector<Node> nodes_;
   std::vector<Entry> top_;
   std::vector<Entry> scratch_;
-  std::vector<Entry> bottom_;  // sorted, latest first: the earliest is at the back
+  // Sorted, earliest first; entries before head_ have been popped. An insert moves the shorter side: the
+  // entries after it, or those before it down into the last popped slot. So an event scheduled at the
+  // current instant (the follow-up of a completion, sorting after everything there) is an append: a burst
+  // of events at one instant costs a binary search per event, not a shift of the whole burst.
+  std::vector<Entry> bottom_;
+  const Entry* head_ = nullptr;
+  const Entry* bottom_end() const noexcept { return std::to_address(bottom_.end()); }
+  std::size_t popped() const noexcept { return static_cast<std::size_t>(head_ - bottom_.data()); }
   std::array<Rung, kMaxRungs + 1> rungs_;  // rungs_[0 .. nrungs_) in use, coarsest first
   std::size_t nrungs_ = 0;
   std::int64_t top_start_ = std::numeric_limits<std::int64_t>::min();
