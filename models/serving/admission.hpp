@@ -41,6 +41,19 @@ class TokenBucket {
   double rate_ = 0, burst_ = 0, tokens_ = 0, last_s_ = 0;
 };
 
+// Retry backoff. Fixed: every retry waits `base`. Exponential with full jitter (AWS Architecture Blog,
+// "Exponential Backoff and Jitter", 2015): the retry after attempt n (0 for the first attempt) waits
+// U · min(cap, base · 2^n), U uniform on [0, 1), so its mean is min(cap, base · 2^n) / 2.
+struct RetryBackoff {
+  bool exponential = true;
+  double base_s = 1, cap_s = 60;
+  // The delay for the retry after attempt `attempt`; `u` is a uniform draw, used only when exponential.
+  double delay_s(int attempt, double u) const noexcept {
+    if (!exponential) return base_s;
+    return u * std::min(cap_s, base_s * std::ldexp(1.0, attempt));
+  }
+};
+
 // P(N >= q) for N ~ Poisson(mean), or negative binomial with mean `mean` and shape k (k = inf: Poisson).
 inline double prob_at_least(int q, double mean, double shape_k = std::numeric_limits<double>::infinity()) {
   if (q <= 0) return 1.0;

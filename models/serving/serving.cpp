@@ -163,8 +163,7 @@ struct ServingModel::Impl {
   std::vector<std::vector<std::size_t>> rules_for;  // [class * tiers + tier] → rule indices
   // Retries.
   double retry_p = 0;
-  bool retry_exponential = true;
-  double retry_base_s = 1, retry_cap_s = 60;
+  RetryBackoff backoff;
   int max_attempts = 1;
   // Failures.
   double failure_rate_per_s = 0.11 / kYear;
@@ -462,10 +461,7 @@ struct ServingModel::Impl {
     Rec& r = recs[i];
     const std::size_t c = r.r.cls;
     if (r.r.attempt + 1 < max_attempts && retry_p > 0 && retry_rng.bernoulli(retry_p)) {
-      double delay = retry_base_s;
-      if (retry_exponential) {
-        delay = retry_rng.uniform() * std::min(retry_cap_s, retry_base_s * std::ldexp(1.0, r.r.attempt));
-      }
+      const double delay = backoff.delay_s(r.r.attempt, backoff.exponential ? retry_rng.uniform() : 0.0);
       r.state = kRetryWait;
       engine->schedule_in(SimTime::from_seconds(delay), phase::workload, [this, i] { retry(i); });
       return;
@@ -810,9 +806,9 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
   // Retries.
   if (auto r = sv.optional_table("retry")) {
     m.retry_p = r->quantity("probability", qty::fraction, Range::unit_interval());
-    m.retry_exponential = r->choice("backoff", {"fixed", "exponential"}, "exponential") == "exponential";
-    m.retry_base_s = r->quantity("base", qty::time, 1.0, Range::positive());
-    m.retry_cap_s = r->quantity("cap", qty::time, 60.0, Range::positive());
+    m.backoff.exponential = r->choice("backoff", {"fixed", "exponential"}, "exponential") == "exponential";
+    m.backoff.base_s = r->quantity("base", qty::time, m.backoff.base_s, Range::positive());
+    m.backoff.cap_s = r->quantity("cap", qty::time, m.backoff.cap_s, Range::positive());
     m.max_attempts = static_cast<int>(r->integer("max_attempts", 5, 1, 255));
   }
 

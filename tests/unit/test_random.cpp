@@ -81,6 +81,20 @@ void check_moments(F draw, double mean, double var, int n = 400'000) {
 TEST_CASE("distributions have the moments they promise", "[random]") {
   Rng r(11);
   SECTION("exponential") { check_moments([&] { return r.exponential(4.0); }, 0.25, 0.0625); }
+  SECTION("exponential by mean, through Distribution, at a mean that is not its rate") {
+    // A mean of 3.7 s is a rate of 0.27 /s: a mix-up of the two is a factor 13.7 in the mean.
+    const Distribution d = Distribution::exponential(3.7);
+    CHECK(d.mean() == 3.7);
+    CHECK(d.variance() == Approx(3.7 * 3.7));
+    check_moments([&] { return d.sample(r); }, 3.7, 3.7 * 3.7);
+    check_moments([&] { return Distribution::exponential(0.08).sample(r); }, 0.08, 0.0064);
+  }
+  SECTION("gamma and lognormal at means far from 1") {
+    const Distribution g = Distribution::gamma(7.3, 0.5);
+    check_moments([&] { return g.sample(r); }, 7.3, std::pow(0.5 * 7.3, 2));
+    const Distribution l = Distribution::lognormal(0.042, 1.2);
+    check_moments([&] { return l.sample(r); }, 0.042, std::pow(1.2 * 0.042, 2), 2'000'000);
+  }
   SECTION("normal") { check_moments([&] { return r.normal(3.0, 2.0); }, 3.0, 4.0); }
   SECTION("lognormal by mean and cv") {
     const Distribution d = Distribution::lognormal(11.6, 0.3);

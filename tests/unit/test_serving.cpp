@@ -104,22 +104,26 @@ TEST_CASE("serving reproduces Erlang C's mean wait for the DOMAIN.md test vector
     double hours;
     double theory;
   };
-  // DOMAIN.md §9: c = 10, λ = 8 → W_q = 0.204590; c = 100, λ = 90 → 0.021694; c = 1, ρ = 0.8 → 4.0.
+  // DOMAIN.md §9: c = 10, λ = 8 → W_q = 0.204590; c = 100, λ = 90 → 0.021694; c = 1, ρ = 0.8 → 4.0, all with
+  // μ = 1. Run on a time scale stretched 2.5 times (mean service 2.5 s, λ / 2.5, W_q × 2.5), so that a mean
+  // taken for a rate, or a rate for a mean, cannot pass.
   const Case k = GENERATE(Case{10, 8, 60, 0.204590}, Case{100, 90, 12, 0.021694}, Case{1, 0.8, 600, 4.0});
   const int reps = 10;
-  const auto [wq, hw] = replicate(queue_scenario(k.hours, k.lambda, k.c, "exponential"), reps,
-                                  [](const Rep& r) { return r.wq; });
+  const double scale = 2.5;
+  const auto [wq, hw] = replicate(queue_scenario(k.hours * scale, k.lambda / scale, k.c, "exponential", scale), reps,
+                                  [&](const Rep& r) { return r.wq / scale; });
   INFO("c = " << k.c << ", λ = " << k.lambda << ": W_q = " << wq << " ± " << hw << " (theory " << k.theory << ")");
   CHECK(hw <= 0.05 * k.theory);
   CHECK(std::abs(wq - k.theory) <= 3 * hw);
 }
 
 TEST_CASE("serving reproduces Pollaczek-Khinchine for M/D/1", "[serving][validation]") {
-  // M/D/1 at ρ = 0.8, E[S] = 1 s: W_q = ρ E[S] / (2(1 − ρ)) = 2.0 s.
-  const auto [wq, hw] = replicate(queue_scenario(300, 0.8, 1, "deterministic"), 10, [](const Rep& r) { return r.wq; });
+  // M/D/1 at ρ = 0.8, E[S] = 0.4 s (λ = 2 /s): W_q = ρ E[S] / (2(1 − ρ)) = 0.8 s.
+  const auto [wq, hw] = replicate(queue_scenario(120, 2.0, 1, "deterministic", 0.4), 10, [](const Rep& r) { return r.wq; });
   INFO("W_q = " << wq << " ± " << hw);
-  CHECK(hw <= 0.05 * 2.0);
-  CHECK(std::abs(wq - queueing::mg1_mean_wait(0.8, 1.0, 0.0)) <= 3 * hw);
+  CHECK(queueing::mg1_mean_wait(2.0, 0.4, 0.0) == Approx(0.8));
+  CHECK(hw <= 0.05 * 0.8);
+  CHECK(std::abs(wq - queueing::mg1_mean_wait(2.0, 0.4, 0.0)) <= 3 * hw);
 }
 
 TEST_CASE("Little's law holds on every validation run", "[serving][validation]") {
@@ -132,13 +136,13 @@ TEST_CASE("Little's law holds on every validation run", "[serving][validation]")
 }
 
 TEST_CASE("abandonment matches Erlang-A for M/M/c+M", "[serving][validation]") {
-  // c = 10, λ = 10, μ = 1 (critically loaded), exponential patience of mean 2 s (θ = 0.5).
-  const std::string text = queue_scenario(20, 10, 10, "exponential", 1.0, "",
-                                          "[workload.tiers.patience]\nkind = \"exponential\"\nmean = \"2 s\"\n");
+  // c = 10, λ = 4, μ = 0.4 (critically loaded), exponential patience of mean 5 s (θ = 0.2).
+  const std::string text = queue_scenario(50, 4, 10, "exponential", 2.5, "",
+                                          "[workload.tiers.patience]\nkind = \"exponential\"\nmean = \"5 s\"\n");
   // The tier above declares patience "infinite" then a table: replace it.
   std::string t = text;
   t.replace(t.find("patience = \"infinite\"\n"), std::string("patience = \"infinite\"\n").size(), "");
-  const auto theory = queueing::erlang_a(10, 10.0, 1.0, 0.5);
+  const auto theory = queueing::erlang_a(10, 4.0, 0.4, 0.2);
   const auto [pa, hw] = replicate(t, 10, [](const Rep& r) { return r.abandon; });
   INFO("P(abandon) = " << pa << " ± " << hw << " (Erlang-A " << theory.prob_abandon << ")");
   CHECK(hw <= 0.05 * theory.prob_abandon);
@@ -246,6 +250,54 @@ TEST_CASE("a token bucket admits exactly its rate over a long window", "[serving
   CHECK(f.rejected[0] > 0.7 * f.attempts);
 }
 
+TEST_CASE("a token bucket never holds more than its burst, however long it idles", "[serving][admission]") {
+  // 5 tokens/s, burst 10. It starts full: a same-instant burst of 25 admits exactly 10.
+  serving::TokenBucket b(5.0, 10.0);
+  auto burst = [&](double t, int n) {
+    int admitted = 0;
+    for (int i = 0; i < n; ++i) admitted += b.admit(t) ? 1 : 0;
+    return admitted;
+  };
+  CHECK(burst(0.0, 25) == 10);
+  // 1 s later 5 tokens have refilled.
+  CHECK(burst(1.0, 25) == 5);
+  // After an hour's idling the bucket is full again but no fuller: 10, not 18,000.
+  CHECK(burst(3601.0, 100) == 10);
+  // A partial refill: 0.3 s gives 1.5 tokens, so one admission and half a token kept for later.
+  CHECK(burst(3601.3, 5) == 1);
+  CHECK(burst(3601.4, 5) == 1);  // 0.5 + 0.5 tokens
+  CHECK(burst(3601.5, 5) == 0);  // 0.5 tokens
+  CHECK(b.rate() == 5.0);
+  CHECK(b.burst() == 10.0);
+}
+
+TEST_CASE("exponential backoff doubles from its base up to its cap, with full jitter", "[serving][admission]") {
+  serving::RetryBackoff b;
+  b.base_s = 1.5;
+  b.cap_s = 10;
+  // The jitter's upper end: 1.5, 3, 6, then the cap of 10 (not 12, 24, ...).
+  CHECK(b.delay_s(0, 0.999) == Approx(0.999 * 1.5));
+  CHECK(b.delay_s(1, 0.5) == Approx(1.5));
+  CHECK(b.delay_s(2, 0.25) == Approx(1.5));
+  CHECK(b.delay_s(3, 0.5) == Approx(5.0));
+  CHECK(b.delay_s(7, 0.5) == Approx(5.0));
+  CHECK(b.delay_s(2, 0.0) == 0.0);
+  // Drawn with a stream, the delays after attempt n average min(cap, base 2^n) / 2 (uniform: sd m/√3).
+  Rng rng(17);
+  for (int n = 0; n < 5; ++n) {
+    Tally t;
+    for (int i = 0; i < 100'000; ++i) t.add(b.delay_s(n, rng.uniform()));
+    const double m = std::min(10.0, 1.5 * std::ldexp(1.0, n));
+    INFO("attempt " << n);
+    CHECK(t.mean() == Approx(m / 2).margin(4 * m / std::sqrt(3.0) / 2 / std::sqrt(1e5)));
+    CHECK(t.max() <= m);
+  }
+  // Fixed backoff always waits its base, whatever the attempt.
+  b.exponential = false;
+  CHECK(b.delay_s(0, 0.3) == 1.5);
+  CHECK(b.delay_s(6, 0.9) == 1.5);
+}
+
 TEST_CASE("retries raise the offered load by the expected factor", "[serving][admission]") {
   // Drop probability p = 0.3, retry probability r = 0.5, at most 10 attempts: each first attempt makes
   // (1 − (pr)^10)/(1 − pr) attempts on average.
@@ -303,6 +355,47 @@ TEST_CASE("strict priority serves paid requests first and shedding drops only th
   CHECK(paid.shed == 0);
   CHECK(paid.wait.mean() < 0.1 * free.wait.mean());
   CHECK(free.wait.mean() < 25.0);  // shedding caps the queue near the threshold
+}
+
+TEST_CASE("three priority tiers wait as Cobham's formula for non-preemptive M/M/c priority queues says",
+          "[serving][admission][validation]") {
+  // 10 GPUs, exponential service of mean 2.5 s (μ = 0.4 /s), ρ = 0.9 split paid 15 %, plus 25 %, free 60 %,
+  // lanes in the order priority_tiers = ["paid", "plus"], free last. With equal service rates (Cobham 1954;
+  // Kleinrock vol. 2 §3.7) W_k = [C(c, a) / (c μ)] / ((1 − σ_{k−1})(1 − σ_k)), σ_k the load of lanes 1..k.
+  // Reversing paid and plus moves their waits to 0.34 s and 0.22 s, far outside the intervals below.
+  const double mu = 0.4, lambda = 0.9 * 10 * mu;
+  std::string text = queue_scenario(20, lambda, 10, "exponential", 1 / mu);
+  const std::string one_tier = "[[workload.tiers]]\nname = \"all\"\nshare = 1\npatience = \"infinite\"\n";
+  text.replace(text.find(one_tier), one_tier.size(),
+               "[[workload.tiers]]\nname = \"free\"\nshare = 0.6\npatience = \"infinite\"\n"
+               "[[workload.tiers]]\nname = \"paid\"\nshare = 0.15\npatience = \"infinite\"\n"
+               "[[workload.tiers]]\nname = \"plus\"\nshare = 0.25\npatience = \"infinite\"\n");
+  text.insert(text.find("[[serving.gpu_types]]"), "[serving]\npriority_tiers = [\"paid\", \"plus\"]\n");
+  const double share[3] = {0.6, 0.15, 0.25};  // tiers in file order: free, paid, plus
+  const double base = queueing::erlang_c(10, lambda / mu) / (10 * mu);
+  const double s1 = 0.15 * 0.9, s2 = s1 + 0.25 * 0.9, s3 = 0.9;
+  const double expected[3] = {base / ((1 - s2) * (1 - s3)), base / (1 - s1), base / ((1 - s1) * (1 - s2))};
+  const int n = 8;
+  Tally reps[3], rate[3];
+  for (int r = 0; r < n; ++r) {
+    auto b = build(text, static_cast<std::uint64_t>(r));
+    b->run->execute();
+    b->run->check_invariants();
+    const double span = (b->run->engine().now() - b->run->settings().warmup).to_seconds();
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto f = b->serving->figures(0, k);
+      reps[k].add(f.wait.mean());
+      rate[k].add(static_cast<double>(f.completed) / span);
+    }
+  }
+  const char* names[3] = {"free", "paid", "plus"};
+  for (std::size_t k = 0; k < 3; ++k) {
+    const double half = student_t_quantile(0.975, n - 1) * reps[k].stddev() / std::sqrt(static_cast<double>(n));
+    INFO(names[k] << ": mean wait " << reps[k].mean() << " ± " << half << " s, Cobham " << expected[k] << " s");
+    CHECK(std::abs(reps[k].mean() - expected[k]) <= half);
+    CHECK(half <= 0.05 * expected[k]);
+    CHECK(rate[k].mean() == Approx(share[k] * lambda).epsilon(0.01));
+  }
 }
 
 TEST_CASE("GPU failures leave the expected share of GPUs failed and sealed sites never repair", "[serving][failures]") {

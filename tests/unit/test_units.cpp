@@ -72,6 +72,51 @@ TEST_CASE("good quantity strings convert to the canonical unit", "[units]") {
   }
 }
 
+TEST_CASE("every unit spelling and prefix converts with its own factor", "[units]") {
+  // Each alias of the table, one by one, at a value that is not 1, against factors written out here.
+  const std::vector<Good> spellings = {
+      {"3 s", &qty::time, 3}, {"3 sec", &qty::time, 3}, {"3 second", &qty::time, 3}, {"3 seconds", &qty::time, 3},
+      {"3 min", &qty::time, 180}, {"3 minute", &qty::time, 180}, {"3 minutes", &qty::time, 180},
+      {"3 h", &qty::time, 10800}, {"3 hr", &qty::time, 10800}, {"3 hour", &qty::time, 10800},
+      {"3 hours", &qty::time, 10800}, {"3 d", &qty::time, 259200}, {"3 day", &qty::time, 259200},
+      {"3 days", &qty::time, 259200}, {"3 week", &qty::time, 1814400}, {"3 weeks", &qty::time, 1814400},
+      {"3 wk", &qty::time, 1814400}, {"3 yr", &qty::time, 3 * 365.25 * 86400}, {"3 year", &qty::time, 3 * 365.25 * 86400},
+      {"3 years", &qty::time, 3 * 365.25 * 86400},
+      {"3 m", &qty::length, 3}, {"3 ft", &qty::length, 0.9144}, {"3 km", &qty::length, 3000}, {"3 cm", &qty::length, 0.03},
+      {"3 mm", &qty::length, 0.003},
+      {"3 g", &qty::mass, 0.003}, {"3 kg", &qty::mass, 3}, {"3 t", &qty::mass, 3000}, {"3 gCO2", &qty::mass, 0.003},
+      {"3 kgCO2", &qty::mass, 3}, {"3 gCO2e", &qty::mass, 0.003}, {"3 tCO2", &qty::mass, 3000},
+      {"3 tCO2e", &qty::mass, 3000},
+      {"3 L", &qty::volume, 0.003}, {"3 l", &qty::volume, 0.003}, {"3 mL", &qty::volume, 3e-6}, {"3 ML", &qty::volume, 3000},
+      {"3 J", &qty::energy, 3}, {"3 kJ", &qty::energy, 3000}, {"3 MJ", &qty::energy, 3e6}, {"3 Wh", &qty::energy, 10800},
+      {"3 kWh", &qty::energy, 1.08e7}, {"3 MWh", &qty::energy, 1.08e10}, {"3 GWh", &qty::energy, 1.08e13},
+      {"3 TWh", &qty::energy, 1.08e16}, {"3 mWh", &qty::energy, 10.8},
+      {"3 W", &qty::power, 3}, {"3 mW", &qty::power, 0.003}, {"3 kW", &qty::power, 3000}, {"3 MW", &qty::power, 3e6},
+      {"3 GW", &qty::power, 3e9},
+      {"3 Hz", &qty::frequency, 3}, {"3 kHz", &qty::frequency, 3000}, {"3 MHz", &qty::frequency, 3e6},
+      {"3 GHz", &qty::frequency, 3e9},
+      {"3 Pa", &qty::pressure, 3}, {"3 kPa", &qty::pressure, 3000}, {"3 bar", &qty::pressure, 3e5},
+      {"3 psi", &qty::pressure, 3 * 6894.757293168}, {"3 MPa", &qty::pressure, 3e6},
+      {"3 K", &qty::temperature_difference, 3}, {"3 degC", &qty::temperature_difference, 3},
+      {"3 \xC2\xB0" "C", &qty::temperature_difference, 3},
+      {"3 degC", &qty::temperature, 3}, {"303.15 K", &qty::temperature, 30}, {"50 degF", &qty::temperature, 10},
+      {"50 \xC2\xB0" "F", &qty::temperature, 10}, {"-40 degF", &qty::temperature, -40},
+      {"3 %", &qty::fraction, 0.03}, {"3 1", &qty::dimensionless, 3},
+      {"3 req/s", &qty::rate, 3}, {"3 request/min", &qty::rate, 0.05}, {"3 requests/h", &qty::rate, 3 / 3600.0},
+      {"3 user/d", &qty::rate, 3 / 86400.0}, {"3 users/week", &qty::rate, 3 / 604800.0},
+      {"3 image/s", &qty::rate, 3}, {"3 images/min", &qty::rate, 0.05}, {"3 img/h", &qty::rate, 3 / 3600.0},
+      {"3 query/s", &qty::rate, 3}, {"3 queries/s", &qty::rate, 3}, {"3 token/s", &qty::rate, 3},
+      {"3 tokens/ms", &qty::rate, 3000}, {"3 GPU/h", &qty::rate, 3 / 3600.0}, {"3 GPUs/d", &qty::rate, 3 / 86400.0},
+      {"3 /yr", &qty::rate, 3 / (365.25 * 86400)}, {"3 /us", &qty::rate, 3e6}, {"3 /\xC2\xB5s", &qty::rate, 3e6},
+      {"3 /\xCE\xBCs", &qty::rate, 3e6}, {"3 /ns", &qty::rate, 3e9},
+      {"3 eV", &qty::activation_energy, 3}, {"3 meV", &qty::activation_energy, 0.003},
+  };
+  for (const auto& g : spellings) {
+    INFO(g.text);
+    CHECK(parse_quantity(g.text, *g.kind) == Approx(g.canonical).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("wrong or missing units are errors that say what was expected", "[units]") {
   const std::vector<Bad> bad = {
       {"700", &qty::power, "has no unit"},

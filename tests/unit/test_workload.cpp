@@ -169,6 +169,35 @@ TEST_CASE("diurnal and weekly profiles keep the daily and weekly means at 1", "[
   CHECK(w.value(3 * kDay + 3600) == Approx(7.0 / 9.0));
 }
 
+TEST_CASE("a diurnal profile peaks at its regions' stated UTC hours and interpolates its table linearly",
+          "[workload][profiles]") {
+  // One region, peak 20:00 UTC, amplitude 0.5: 1 + 0.5 cos(2π (h − 20)/24), on every day.
+  const double kTwoPi = 2 * std::acos(-1.0);
+  const Diurnal one = Diurnal::regions(kCal, {{"a", 1.0, 20, 0.5}});
+  for (const int day : {0, 1, 6}) {
+    const double d0 = day * kDay;
+    CHECK(one.value(d0 + 20 * 3600.0) == Approx(1.5).epsilon(1e-12));
+    CHECK(one.value(d0 + 8 * 3600.0) == Approx(0.5).epsilon(1e-12));
+    CHECK(one.value(d0 + 14 * 3600.0) == Approx(1.0).margin(1e-12));
+    CHECK(one.value(d0 + 23 * 3600.0) == Approx(1 + 0.5 * std::cos(kTwoPi * 3 / 24)).epsilon(1e-12));
+    CHECK(one.value(d0 + 17 * 3600.0) == Approx(1 + 0.5 * std::cos(kTwoPi * 3 / 24)).epsilon(1e-12));
+  }
+  // Two regions with shares 0.6 and 0.4: the share-weighted sum of their own curves.
+  const Diurnal two = Diurnal::regions(kCal, {{"a", 3.0, 20, 0.5}, {"b", 2.0, 9, 0.3}});  // shares normalised
+  for (const double h : {0.0, 5.5, 9.0, 13.25, 20.0}) {
+    const double expected = 0.6 * (1 + 0.5 * std::cos(kTwoPi * (h - 20) / 24)) + 0.4 * (1 + 0.3 * std::cos(kTwoPi * (h - 9) / 24));
+    CHECK(two.value(h * 3600) == Approx(expected).epsilon(1e-12));
+  }
+  // A table of 6 values spans 4 h each, normalised to mean 1 (mean 2.5), linear between knots, wrapping.
+  const Diurnal tab = Diurnal::table(kCal, {1, 2, 3, 4, 3, 2});
+  CHECK(tab.value(0) == Approx(1 / 2.5).epsilon(1e-12));
+  CHECK(tab.value(4 * 3600.0) == Approx(2 / 2.5).epsilon(1e-12));
+  CHECK(tab.value(2 * 3600.0) == Approx(1.5 / 2.5).epsilon(1e-12));
+  CHECK(tab.value(13 * 3600.0) == Approx(3.75 / 2.5).epsilon(1e-12));
+  CHECK(tab.value(22 * 3600.0) == Approx(1.5 / 2.5).epsilon(1e-12));  // from 2 back to 1 across midnight
+  CHECK(tab.value(kDay + 12 * 3600.0) == Approx(4 / 2.5).epsilon(1e-12));
+}
+
 TEST_CASE("profile bounds enclose the profile on every interval", "[workload][profiles]") {
   const Diurnal d = Diurnal::regions(kCal, {{"a", 0.5, 1, 0.9}, {"b", 0.5, 13.5, 0.2}});
   const Diurnal tab = Diurnal::table(kCal, {5, 1, 4, 0.5, 3});
