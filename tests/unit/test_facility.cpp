@@ -332,9 +332,10 @@ TEST_CASE("a sealed vessel never repairs its cooling units or its GPUs", "[facil
 }
 
 TEST_CASE("cooling units fail and are repaired as an alternating renewal process", "[facility][failure]") {
-  // 6 units (4 + 2 spares), each failing at 50 per year while up and repaired after 12 h on average
-  // (exponential): each is up 1/λ / (1/λ + r) of the time, 175.3 h / 187.3 h, so 5.616 units on average.
-  // Over 20 years ≈ 5,600 outages: the down fraction's relative sd is √(2/N) ≈ 1.9 %; 4 sd allowed.
+  // 6 units (4 + 2 spares), each failing at 50 per year while up and repaired after 48 h on average
+  // (exponential): each is down r / (1/λ + r) of the time, 48 h / 223.3 h, so 1.29 units on average.
+  // Over 20 years ≈ 4,700 outages: the down fraction's relative sd is √(2/N) ≈ 2.1 %; 4 sd allowed. A
+  // failure rate that ignored the units already down would give 6 λ r = 1.64.
   Options o;
   o.duration = "7305 d";
   o.sample = "1 h";
@@ -342,7 +343,7 @@ TEST_CASE("cooling units fail and are repaired as an alternating renewal process
   o.per_user_day = 0.0136 / 20;  // a light load: the plant's failures do not depend on it
   o.units = 4;
   o.spares = 2;
-  o.loop_extra = "unit_failure_rate_per_year = 50\nunit_repair_time = { kind = \"exponential\", mean = \"12 h\" }\n";
+  o.loop_extra = "unit_failure_rate_per_year = 50\nunit_repair_time = { kind = \"exponential\", mean = \"48 h\" }\n";
   auto b = build(scenario(o));
   Capture cap({"facility/s/loop/units_up"});
   b->run->add_sink(cap);
@@ -351,7 +352,7 @@ TEST_CASE("cooling units fail and are repaired as an alternating renewal process
   double up = 0;
   for (const auto& r : cap.rows) up += r[0];
   up /= static_cast<double>(cap.rows.size());
-  const double life_h = 365.25 * 24 / 50, repair_h = 12;
+  const double life_h = 365.25 * 24 / 50, repair_h = 48;
   const double down_expected = 6 * repair_h / (life_h + repair_h);
   const double outages = 6 * 7305 * 24 / (life_h + repair_h);
   INFO("mean units down " << 6 - up << ", expected " << down_expected << " (" << outages << " outages)");
