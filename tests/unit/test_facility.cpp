@@ -385,7 +385,7 @@ TEST_CASE("heat is conserved: IT heat = heat removed + heat stored, for every ki
     Options o;
     o.kind = kinds[k];
     o.climate = climates[k];
-    o.duration = "3 d";
+    o.duration = "1 d";  // a whole diurnal cycle of the weather
     o.sample = "1 h";
     o.max_step = "3 s";
     o.job_s = 30;

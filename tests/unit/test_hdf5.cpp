@@ -119,7 +119,7 @@ TEST_CASE("an output file reads back through the HDF5 API with the documented la
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("the same scenario and seed give byte-identical files; another seed does not", "[hdf5][determinism]") {
+TEST_CASE("the same scenario and seed give byte-identical files, and another seed does not", "[hdf5][determinism]") {
   const std::string dir = temp_dir();
   const std::string sc = write_file(dir, "s.toml", kScenario);
   auto run_to = [&](const std::string& out, std::vector<std::string> over) {
