@@ -492,8 +492,7 @@ std::unique_ptr<Climate> make_synthetic(const Params& p, const Calendar& cal) {
       for (std::size_t i = 0; i < kPresetNames.size(); ++i) {
         expected += std::string(i ? ", \"" : " \"") + std::string(kPresetNames[i]) + "\"";
       }
-      std::string hint;
-      if (auto m = did_you_mean(name, preset_names())) hint = "did you mean \"" + *m + "\"?";
+      const std::string hint = did_you_mean_hint(name, preset_names());
       p.fail("preset", expected, hint);
     }
     s = *found;

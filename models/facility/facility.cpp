@@ -648,8 +648,7 @@ FacilityModel::FacilityModel(const Params& root, const RunSettings& rs, serving:
         const std::string ln = ctab.text("cooling");
         const auto it = std::find(loop_names.begin(), loop_names.end(), ln);
         if (it == loop_names.end()) {
-          std::string hint;
-          if (auto mm = did_you_mean(ln, loop_names)) hint = "did you mean \"" + *mm + "\"?";
+          const std::string hint = did_you_mean_hint(ln, loop_names);
           ctab.fail("cooling", "the name of one of the site's cooling loops", hint);
         }
         loop_local = static_cast<std::size_t>(it - loop_names.begin());

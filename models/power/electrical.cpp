@@ -249,8 +249,7 @@ CarbonIntensity make_carbon_intensity(const Params& p, const Calendar& cal) {
     if (const auto g = grid_preset_g_per_kwh(name)) return CarbonIntensity::constant(g_per_kwh_to_kg_per_j(*g));
     std::vector<std::string> names;
     for (const auto& g : grid_presets()) names.emplace_back(g.name);
-    std::string hint;
-    if (auto m = did_you_mean(name, names)) hint = "did you mean \"" + *m + "\"?";
+    const std::string hint = did_you_mean_hint(name, names);
     p.fail("preset", "one of " + join(names), hint);
   }
   if (kind == "constant") return CarbonIntensity::constant(p.quantity("constant", qty::carbon_intensity, plausible));

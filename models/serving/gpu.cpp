@@ -139,8 +139,7 @@ std::map<std::string, GpuType> read_gpu_types(const std::vector<Params>& tables)
       if (!out.count(preset)) {
         std::vector<std::string> known;
         for (const auto& [k, _] : out) known.push_back(k);
-        std::string hint;
-        if (auto m = did_you_mean(preset, known)) hint = "did you mean \"" + *m + "\"?";
+        const std::string hint = did_you_mean_hint(preset, known);
         t.fail("preset", "a GPU preset or a type defined above", hint);
       }
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/power/electrical.hpp"
 #include "sim/core/calendar.hpp"
 
 namespace dcsim::serving {
@@ -96,7 +97,6 @@ const char* to_string(Reject r) noexcept {
     case Reject::rate_limit: return "rate_limit";
     case Reject::quota: return "quota";
     case Reject::dropped: return "dropped";
-    case Reject::no_capacity: return "no_capacity";
     case Reject::queue_full: return "queue_full";
   }
   return "?";
@@ -848,8 +848,7 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
       const std::string cls = ctab.text("class");
       const auto it = std::find(m.class_names.begin(), m.class_names.end(), cls);
       if (it == m.class_names.end()) {
-        std::string hint;
-        if (auto mm = did_you_mean(cls, m.class_names)) hint = "did you mean \"" + *mm + "\"?";
+        const std::string hint = did_you_mean_hint(cls, m.class_names);
         ctab.fail("class", "the name of a workload class", hint);
       }
       cl.cls = static_cast<std::size_t>(it - m.class_names.begin());
@@ -857,8 +856,7 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
       if (!m.gpu_types.count(gpu)) {
         std::vector<std::string> known;
         for (const auto& [k, _] : m.gpu_types) known.push_back(k);
-        std::string hint;
-        if (auto mm = did_you_mean(gpu, known)) hint = "did you mean \"" + *mm + "\"?";
+        const std::string hint = did_you_mean_hint(gpu, known);
         ctab.fail("gpu", "a GPU type (a preset: h100_sxm, h200, a100, b200, or one of [[serving.gpu_types]])", hint);
       }
       cl.type = &m.gpu_types.at(gpu);
@@ -910,8 +908,7 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
     const std::string tier = a.text("tier");
     const auto tit = std::find(m.tier_names.begin(), m.tier_names.end(), tier);
     if (tit == m.tier_names.end()) {
-      std::string hint;
-      if (auto mm = did_you_mean(tier, m.tier_names)) hint = "did you mean \"" + *mm + "\"?";
+      const std::string hint = did_you_mean_hint(tier, m.tier_names);
       a.fail("tier", "the name of a workload tier", hint);
     }
     rule.tier = static_cast<std::size_t>(tit - m.tier_names.begin());
@@ -947,8 +944,7 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
     const std::string cn = f.text("cluster");
     const auto it = std::find(cluster_names.begin(), cluster_names.end(), cn);
     if (it == cluster_names.end()) {
-      std::string hint;
-      if (auto mm = did_you_mean(cn, cluster_names)) hint = "did you mean \"" + *mm + "\"?";
+      const std::string hint = did_you_mean_hint(cn, cluster_names);
       f.fail("cluster", "the name of a cluster", hint);
     }
     ch.cluster = static_cast<std::size_t>(it - cluster_names.begin());
@@ -1222,7 +1218,6 @@ void ServingModel::finish(SimTime now, Summary& sum) {
       sum.add_count(p + ".abandoned", static_cast<std::int64_t>(f.abandoned), "waiting attempts whose users gave up");
       sum.add_count(p + ".shed", static_cast<std::int64_t>(f.shed), "attempts shed above the delay threshold");
       for (std::size_t r = 0; r < kRejectReasons; ++r) {
-        if (r == static_cast<std::size_t>(Reject::no_capacity)) continue;
         sum.add_count(p + ".rejected_" + to_string(static_cast<Reject>(r)), static_cast<std::int64_t>(f.rejected[r]),
                       std::string("attempts rejected: ") + to_string(static_cast<Reject>(r)));
       }
@@ -1248,8 +1243,8 @@ void ServingModel::finish(SimTime now, Summary& sum) {
     sum.add_count(g + ".failures", static_cast<std::int64_t>(cl.failures), "GPU failures since t = 0");
   }
   sum.add("serving.it_energy_kwh", fleet_energy / 3.6e6, "kWh", "GPU and server energy of the whole fleet");
-  sum.add("serving.it_energy_household_days", fleet_energy / 3.6e6 / 29.4, "1",
-          "IT energy in US household-days (29.4 kWh/day, EIA 2020)");
+  sum.add("serving.it_energy_household_days", power::household_days(fleet_energy), "1",
+          "IT energy in US household-days (10,715 kWh/yr, EIA)");
   sum.add("serving.energy_per_request_it_wh", fleet_done ? fleet_energy / fleet_done / 3600.0 : 0.0, "Wh",
           "fleet IT energy per request served, all classes");
   (void)fleet_busy_energy;

@@ -40,8 +40,8 @@
 
 namespace dcsim::serving {
 
-enum class Reject : std::uint8_t { rate_limit, quota, dropped, no_capacity, queue_full };
-inline constexpr std::size_t kRejectReasons = 5;
+enum class Reject : std::uint8_t { rate_limit, quota, dropped, queue_full };
+inline constexpr std::size_t kRejectReasons = 4;
 const char* to_string(Reject r) noexcept;
 
 struct SiteInfo {

@@ -214,8 +214,7 @@ std::vector<FlashCrowd> make_flash_crowds(const std::vector<Params>& ps, const s
     if (p.has("class")) {
       c.cls = p.text("class");
       if (std::find(classes.begin(), classes.end(), c.cls) == classes.end()) {
-        std::string hint;
-        if (auto m = did_you_mean(c.cls, classes)) hint = "did you mean \"" + *m + "\"?";
+        const std::string hint = did_you_mean_hint(c.cls, classes);
         p.fail("class", "the name of a workload class", hint);
       }
     }

@@ -77,14 +77,14 @@ std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<s
     }
     const std::size_t c = index_of(classes, r.text(1));
     if (c == classes.size()) {
-      std::string hint;
-      if (auto m = did_you_mean(r.text(1), classes)) hint = " (did you mean \"" + *m + "\"?)";
+      std::string hint = did_you_mean_hint(r.text(1), classes);
+      if (!hint.empty()) hint = " (" + hint + ")";
       r.fail(1, "column 'class': unknown class \"" + r.text(1) + "\"" + hint);
     }
     const std::size_t k = index_of(tiers, r.text(2));
     if (k == tiers.size()) {
-      std::string hint;
-      if (auto m = did_you_mean(r.text(2), tiers)) hint = " (did you mean \"" + *m + "\"?)";
+      std::string hint = did_you_mean_hint(r.text(2), tiers);
+      if (!hint.empty()) hint = " (" + hint + ")";
       r.fail(2, "column 'tier': unknown tier \"" + r.text(2) + "\"" + hint);
     }
     rec.cls = static_cast<std::uint16_t>(c);
@@ -146,8 +146,7 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
       for (const auto& t : tiers_) rc.per_user_day.push_back(per->quantity(t.name, qty::dimensionless, 0.0, Range::non_negative()));
       for (const auto& k : per->keys()) {
         if (index_of(tier_names, k) == tier_names.size()) {
-          std::string hint;
-          if (auto m = did_you_mean(k, tier_names)) hint = "did you mean '" + *m + "'?";
+          const std::string hint = did_you_mean_hint(k, tier_names, '\'');
           per->fail(k, "a tier name", hint);
         }
       }
@@ -202,8 +201,8 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
         for (std::size_t i = 1; i < r.size(); ++i) {
           const std::size_t c = index_of(class_names, r.text(i));
           if (c == class_names.size()) {
-            std::string hint;
-            if (auto m = did_you_mean(r.text(i), class_names)) hint = " (did you mean \"" + *m + "\"?)";
+            std::string hint = did_you_mean_hint(r.text(i), class_names);
+            if (!hint.empty()) hint = " (" + hint + ")";
             r.fail(i, "column '" + r.text(i) + "' is not a workload class" + hint);
           }
           col_of_class[c] = static_cast<int>(i - 1);

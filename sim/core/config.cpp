@@ -194,6 +194,11 @@ std::string Range::describe(std::string_view unit) const {
   return "";
 }
 
+std::string did_you_mean_hint(std::string_view word, const std::vector<std::string>& candidates, char quote) {
+  const auto m = did_you_mean(word, candidates);
+  return m ? "did you mean " + std::string(1, quote) + *m + std::string(1, quote) + "?" : std::string();
+}
+
 std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   const std::string w = lower(word);
   std::optional<std::string> best;
@@ -262,7 +267,7 @@ void Params::fail(std::string_view key, std::string expected, std::string hint) 
   if (hint.empty()) {
     std::vector<std::string> present;
     for (const auto& [k, _] : table_->entries()) present.push_back(k);
-    if (auto m = did_you_mean(key, present)) hint = "did you mean '" + *m + "'?";
+    hint = did_you_mean_hint(key, present, '\'');
   }
   throw ConfigError(table_->loc(), key_path(key), std::move(expected), "nothing (the key is missing)",
                     std::move(hint));
@@ -438,8 +443,7 @@ std::string Params::choice(std::string_view key, std::initializer_list<std::stri
     if (v.as_string() == o) return v.as_string();
   }
   std::vector<std::string> opts(options.begin(), options.end());
-  std::string hint;
-  if (auto m = did_you_mean(v.as_string(), opts)) hint = "did you mean \"" + *m + "\"?";
+  std::string hint = did_you_mean_hint(v.as_string(), opts);
   fail(key, expected, hint);
 }
 
@@ -576,15 +580,13 @@ void check_unknown_keys(const ConfigValue& root) {
     return std::tie(ao, a.loc.line, a.loc.column) < std::tie(bo, b.loc.line, b.loc.column);
   });
   const auto& asked = first->parent->asked();
-  std::string hint;
-  if (auto m = did_you_mean(first->key, asked)) {
-    hint = "did you mean '" + *m + "'?";
-  } else if (!asked.empty()) {
+  std::string hint = did_you_mean_hint(first->key, asked, '\'');
+  if (hint.empty() && !asked.empty()) {
     std::vector<std::string> sorted = asked;
     std::sort(sorted.begin(), sorted.end());
     hint = "known keys here: ";
     for (std::size_t i = 0; i < sorted.size(); ++i) hint += (i ? ", " : "") + sorted[i];
-  } else {
+  } else if (hint.empty()) {
     hint = "this table takes no keys";
   }
   throw ConfigError(first->loc, "unknown key '" + first->path + "' (" + hint + ")");

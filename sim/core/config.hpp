@@ -132,6 +132,8 @@ struct Range {
 
 // The string among `candidates` closest to `word` (Damerau–Levenshtein, case-insensitive), if close enough.
 std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// The hint for an error: `did you mean "x"?` (values) or `did you mean 'x'?` (keys, quote '\''), or "".
+std::string did_you_mean_hint(std::string_view word, const std::vector<std::string>& candidates, char quote = '"');
 
 class Params {
  public:

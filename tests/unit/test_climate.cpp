@@ -628,6 +628,23 @@ TEST_CASE("malformed EPW files are ConfigErrors naming the file, line and column
     const std::string april = field_replaced(10, 1, "4");
     const std::string d = variant("bad_day.epw", 10, april.substr(0, 7) + "31" + april.substr(8));
     CHECK_THROWS_WITH(load(d), Catch::Contains(d + ":10:") && Catch::Contains("day: expected an integer in [1, 30]"));
+    // Every month's last day is accepted and the day after it refused (February: 29, read as the 28th).
+    const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (int month = 1; month <= 12; ++month) {
+      const std::string mm = std::to_string(month), last = std::to_string(days[month - 1]);
+      INFO("month " << month);
+      const std::string ok = variant("last_day.epw", 10, replace_field(field_replaced(10, 1, mm), 2, last));
+      std::string why;  // the rows may now be out of order, but the day itself must be accepted
+      try {
+        load(ok);
+      } catch (const ConfigError& e) {
+        why = e.what();
+      }
+      CHECK_THAT(why, !Catch::Contains("day: expected"));
+      const std::string over = std::to_string(days[month - 1] + 1);
+      const std::string bad = variant("day_after.epw", 10, replace_field(field_replaced(10, 1, mm), 2, over));
+      CHECK_THROWS_WITH(load(bad), Catch::Contains(bad + ":10:") && Catch::Contains("day: expected an integer in [1, " + last + "]"));
+    }
     const std::string h = variant("bad_hour.epw", 11, field_replaced(11, 3, "25"));
     CHECK_THROWS_WITH(load(h), Catch::Contains(at(h, 11, 3)) && Catch::Contains("hour"));
     const std::string z = variant("hour_zero.epw", 11, field_replaced(11, 3, "0"));

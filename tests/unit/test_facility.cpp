@@ -407,7 +407,8 @@ TEST_CASE("malformed facility sections give located errors", "[facility]") {
       {"kind = \"air_chiller\"", "kind = \"air_chiler\"", "did you mean \"air_chiller\"?"},
       {"preset = \"us_southeast\"", "preset = \"us_southeest\"", "did you mean"},
       {"design_heat = \"16 kW\"", "design_heat = \"16 kWh\"", "is an energy, but expected a power"},
-      {"kind = \"air_chiller\"", "kind = \"underwater\"", "an ambient with a water temperature"},
+      {"kind = \"air_chiller\"", "kind = \"underwater\"",
+       "kind': expected an ambient with a water temperature for a underwater loop, found \"underwater\" (give the site's"},
       {"max_step = \"10 min\"", "max_step = \"0 s\"", "expected a time > 0 s"},
   };
   for (const auto& c : cases) {
@@ -446,6 +447,10 @@ TEST_CASE("facility energy, water and carbon per request add up to the site tota
   CHECK(s.number("facility.job.energy_per_request_wh") * n == Approx(s.number("facility.energy_kwh") * 1000).epsilon(1e-9));
   CHECK(s.number("facility.job.water_per_request_ml") * n == Approx(s.number("facility.water_m3") * 1e6).epsilon(1e-9));
   CHECK(s.number("facility.job.co2_per_request_g") * n == Approx(s.number("facility.co2_t") * 1e6).epsilon(1e-9));
+  // Both household-day figures use one yardstick: 10,715 kWh/yr (EIA) over 365 days, 29.36 kWh per day.
+  CHECK(s.number("facility.household_days") == Approx(s.number("facility.energy_kwh") / (10715 / 365.0)).epsilon(1e-12));
+  CHECK(s.number("serving.it_energy_household_days") ==
+        Approx(s.number("serving.it_energy_kwh") / (10715 / 365.0)).epsilon(1e-12));
   // US grid: 367 g/kWh of every facility kWh.
   CHECK(s.number("facility.co2_t") == Approx(s.number("facility.energy_kwh") * 367e-6).epsilon(1e-9));
   // Facility energy per request is the IT energy per request times the PUE.

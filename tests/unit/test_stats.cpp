@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/core/random.hpp"
@@ -118,6 +120,12 @@ TEST_CASE("histograms merge, reset and report values outside their range exactly
   CHECK(std::isnan(a.quantile(0.5)));
   Histogram other(1e-6, 1);
   CHECK_THROWS(a.merge(other));
+  // The range must be 0 < lo < hi < inf: an empty range is refused, the narrowest non-empty one is not.
+  CHECK_THROWS_AS(Histogram(1.0, 1.0), std::invalid_argument);
+  CHECK_THROWS_AS(Histogram(0.0, 1.0), std::invalid_argument);
+  CHECK_THROWS_AS(Histogram(2.0, 1.0), std::invalid_argument);
+  CHECK_THROWS_AS(Histogram(1.0, std::numeric_limits<double>::infinity()), std::invalid_argument);
+  CHECK_NOTHROW(Histogram(1.0, 1.0 + 1e-9));
 }
 
 TEST_CASE("an interval histogram keeps the interval and the measured span apart", "[stats]") {
@@ -137,6 +145,52 @@ TEST_CASE("Student t quantiles match the tables", "[stats]") {
   CHECK(student_t_quantile(0.975, 31) == Approx(2.040).epsilon(1e-3));
   CHECK(student_t_quantile(0.975, 1e6) == Approx(1.960).epsilon(1e-3));
   CHECK(student_t_quantile(0.995, 20) == Approx(2.845).epsilon(1e-3));
+}
+
+TEST_CASE("Student t quantiles are as accurate as Hill's four-term series allows, tails included", "[stats]") {
+  // Exact quantiles (scipy.stats.t.ppf). Acklam's normal quantile is good to 1.2e-9 and Hill's series in
+  // 1/df loses accuracy as df falls and p moves into the tails; each tolerance is about twice the series'
+  // own error there, so a wrong coefficient in any term, or in either tail of the normal, is caught.
+  struct Row {
+    double p, df, exact, rel_tol;
+  };
+  const std::vector<Row> rows = {
+      {0.9, 7, 1.414923928, 1e-05},
+      {0.975, 7, 2.364624251, 6e-05},
+      {0.995, 7, 3.499483297, 5e-04},
+      {0.9995, 7, 5.407882521, 3e-03},
+      {0.01, 7, -2.997951567, 2e-04},
+      {0.001, 7, -4.785289629, 2e-03},
+      {0.9, 10, 1.372183641, 2e-06},
+      {0.975, 10, 2.228138852, 1e-05},
+      {0.995, 10, 3.169272667, 6e-05},
+      {0.9995, 10, 4.586893859, 6e-04},
+      {0.01, 10, -2.763769457, 3e-05},
+      {0.001, 10, -4.143700494, 3e-04},
+      {0.9, 30, 1.310415023, 1e-08},
+      {0.975, 30, 2.042272456, 3e-08},
+      {0.995, 30, 2.749995654, 3e-07},
+      {0.9995, 30, 3.645958635, 3e-06},
+      {0.01, 30, -2.457261542, 2e-07},
+      {0.001, 30, -3.385184867, 2e-06},
+      {0.9, 100, 1.290074761, 1e-08},
+      {0.975, 100, 1.983971518, 1e-08},
+      {0.995, 100, 2.625890521, 1e-08},
+      {0.9995, 100, 3.390491319, 2e-08},
+      {0.01, 100, -2.364217366, 1e-08},
+      {0.001, 100, -3.173739489, 1e-08},
+      {0.9, 1e6, 1.281552412, 1e-08},
+      {0.975, 1e6, 1.959966357, 1e-08},
+      {0.995, 1e6, 2.575834220, 1e-08},
+      {0.9995, 1e6, 3.290536461, 1e-08},
+      {0.01, 1e6, -2.326351603, 1e-08},
+      {0.001, 1e6, -3.090240456, 1e-08},
+  };
+  for (const Row& r : rows) {
+    INFO("p " << r.p << ", df " << r.df);
+    CHECK(student_t_quantile(r.p, r.df) == Approx(r.exact).epsilon(r.rel_tol));
+  }
+  CHECK_THROWS(student_t_quantile(0.975, 0.5));
 }
 
 TEST_CASE("batch-means confidence intervals cover the true mean about 95 % of the time", "[stats]") {
