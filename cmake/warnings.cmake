@@ -22,3 +22,8 @@ if(DCSIM_SANITIZE)
     target_compile_options(dcsim_options INTERFACE -Wno-maybe-uninitialized)
   endif()
 endif()
+if(DCSIM_TSAN)
+  # ThreadSanitizer for the tests that run simulations on several threads (preset `tsan`).
+  target_compile_options(dcsim_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(dcsim_options INTERFACE -fsanitize=thread)
+endif()

@@ -13,14 +13,29 @@
 
 namespace dcsim::cli {
 
-Job prepare_job(const std::string& scenario_path, const std::vector<std::string>& overrides) {
-  Job job;
-  job.scenario = io::load_scenario(scenario_path, overrides);
+namespace {
+void build_run(Job& job, bool fingerprint) {
   const Params root(job.scenario.root, "");
-  const RunSettings settings = RunSettings::from(root.table("simulation"));
+  RunSettings settings = RunSettings::from(root.table("simulation"));
+  settings.fingerprint = fingerprint;
   job.run = std::make_unique<Run>(settings);
   models::build(root, *job.run);
   check_unknown_keys(job.scenario.root);
+}
+}  // namespace
+
+Job prepare_job(const std::string& scenario_path, const std::vector<std::string>& overrides, bool fingerprint) {
+  Job job;
+  job.scenario = io::load_scenario(scenario_path, overrides);
+  build_run(job, fingerprint);
+  return job;
+}
+
+Job prepare_job_from_text(const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
+                          bool fingerprint) {
+  Job job;
+  job.scenario = io::scenario_from_text(text, name, overrides);
+  build_run(job, fingerprint);
   return job;
 }
 
@@ -43,12 +58,34 @@ std::string default_output_path(const std::string& scenario_path) {
   return (std::filesystem::path("out") / std::filesystem::path(scenario_path).stem()).string() + ".h5";
 }
 
-JobResult execute_job(Job& job, const ExecuteOptions& opt) {
+JobResult run_to_summary(Job& job, const RunOptions& opt) {
   JobResult result;
   Run& run = *job.run;
-  const RunSettings& rs = run.settings();
   const auto t0 = std::chrono::steady_clock::now();
+  for (SampleSink* sink : opt.sinks) run.add_sink(*sink);
+  Engine& engine = run.engine();
+  engine.set_interrupt_flag(opt.interrupt);
+  std::unique_ptr<Progress> progress;
+  if (opt.progress) {
+    progress = std::make_unique<Progress>(run.settings().duration, opt.progress_tty, opt.progress_interval_s);
+    engine.set_monitor(1 << 14, [&] { progress->update(engine.now(), engine.events_processed()); });
+  }
+  try {
+    result.outcome = run.execute();
+    if (progress) progress->finish();
+    run.check_invariants();
+    result.summary = run.summarize();
+  } catch (const std::exception& e) {
+    if (progress) progress->finish();
+    result.error = e.what();
+    result.outcome.end = engine.now();
+  }
+  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
 
+JobResult execute_job(Job& job, const ExecuteOptions& opt) {
+  const RunSettings& rs = job.run->settings();
   io::OutputMetadata meta;
   meta.dcsim_version = DCSIM_VERSION;
   meta.seed = rs.seed;
@@ -59,38 +96,32 @@ JobResult execute_job(Job& job, const ExecuteOptions& opt) {
   meta.warmup_s = rs.warmup.to_seconds();
   meta.sample_interval_s = rs.sample_interval.to_seconds();
   const auto expected = static_cast<std::size_t>(rs.duration / rs.sample_interval) + 1;
-
   io::Hdf5Recorder recorder(opt.output_path, meta, expected);
-  run.add_sink(recorder);
 
-  Engine& engine = run.engine();
-  engine.set_interrupt_flag(opt.interrupt);
-  std::unique_ptr<Progress> progress;
-  if (opt.progress) {
-    progress = std::make_unique<Progress>(rs.duration, opt.progress_tty, opt.progress_interval_s);
-    engine.set_monitor(1 << 14, [&] { progress->update(engine.now(), engine.events_processed()); });
-  }
-
+  RunOptions ro;
+  ro.sinks = {&recorder};
+  ro.interrupt = opt.interrupt;
+  ro.progress = opt.progress;
+  ro.progress_tty = opt.progress_tty;
+  ro.progress_interval_s = opt.progress_interval_s;
+  JobResult result = run_to_summary(job, ro);
+  const auto t0 = std::chrono::steady_clock::now();
   try {
-    result.outcome = run.execute();
-    if (progress) progress->finish();
-    run.check_invariants();
-    result.summary = run.summarize();
+    if (!result.error.empty()) throw std::runtime_error(result.error);
     recorder.write_summary(result.summary);
     const double end_s = result.outcome.end.to_seconds();
     result.output_path = result.outcome.complete()
                              ? recorder.close_complete(end_s, to_string(result.outcome.reason))
                              : recorder.close_incomplete(end_s, to_string(result.outcome.reason));
   } catch (const std::exception& e) {
-    if (progress) progress->finish();
     result.error = e.what();
     try {
-      result.output_path = recorder.close_incomplete(engine.now().to_seconds(), std::string("error: ") + e.what());
+      result.output_path = recorder.close_incomplete(job.run->engine().now().to_seconds(), std::string("error: ") + e.what());
     } catch (const std::exception&) {
       result.output_path = recorder.partial_path();
     }
   }
-  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }
 

@@ -19,7 +19,12 @@ struct Job {
 
 // Loads the scenario, applies overrides, reads [simulation], builds the models and rejects unknown keys.
 // Throws ConfigError.
-Job prepare_job(const std::string& scenario_path, const std::vector<std::string>& overrides);
+// With `fingerprint`, the run hashes its event trace and draws (Engine::fingerprint()).
+Job prepare_job(const std::string& scenario_path, const std::vector<std::string>& overrides, bool fingerprint = false);
+// The same from a scenario already in memory (`name` stands for its file in messages). For sweeps and
+// tests: nothing is read from disk but what the scenario itself names (traces, EPW files).
+Job prepare_job_from_text(const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
+                          bool fingerprint = false);
 
 struct JobResult {
   RunOutcome outcome;
@@ -37,8 +42,23 @@ struct ExecuteOptions {
   double progress_interval_s = 10.0;     // between plain progress lines when stderr is not a terminal
 };
 
-// Runs the job, recording to HDF5 (OUT.partial, renamed when complete). Does not throw for run-time
-// errors: they are reported in JobResult::error and leave an incomplete file.
+struct RunOptions {
+  std::vector<SampleSink*> sinks;        // optional observers of the time series (not owned)
+  const std::atomic<bool>* interrupt = nullptr;
+  bool progress = false;
+  bool progress_tty = false;
+  double progress_interval_s = 10.0;
+};
+
+// Runs the job to its summary in-process, writing nothing: the sinks, if any, see the time series. Checks
+// the invariants at the end. Does not throw for run-time errors: they are reported in JobResult::error
+// (output_path stays empty). Jobs share nothing, so several may run at once on different threads.
+JobResult run_to_summary(Job& job, const RunOptions& options);
+
+// Runs the job with an HDF5 recorder as one more sink (OUT.partial, renamed when complete). Does not throw
+// for run-time errors: they are reported in JobResult::error and leave an incomplete file. The HDF5
+// library is not thread-safe in Debian's build: recorders must not write concurrently (sweeps serialise
+// them).
 JobResult execute_job(Job& job, const ExecuteOptions& options);
 
 // Creates the output's directory if needed and checks that it is writable; returns why not, or "".

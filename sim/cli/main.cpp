@@ -48,7 +48,7 @@ const char* kUsage =
     "usage: dcsim <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run SCENARIO [-o OUT.h5] [--set key=value]... [--seed N] [--run-index N] [--quiet]\n"
+    "  run SCENARIO [-o OUT.h5] [--set key=value]... [--seed N] [--run-index N] [--quiet] [--fingerprint]\n"
     "                        run a scenario, write HDF5, print a summary\n"
     "  validate SCENARIO [--set key=value]...\n"
     "                        check a scenario (units, ranges, unknown keys) without running it\n"
@@ -114,7 +114,8 @@ int cmd_run(const std::vector<std::string>& args) {
       "override a scenario value: --set key.path=value (repeatable)")(
       "seed", po::value<std::uint64_t>(), "scenario seed (same as --set simulation.seed=N)")(
       "run-index", po::value<std::uint64_t>(), "run index for independent replications (simulation.run_index)")(
-      "quiet,q", "no progress reports")("progress-interval", po::value<double>()->default_value(10.0),
+      "quiet,q", "no progress reports")("fingerprint", "print the hash of the event trace and the random draws")(
+      "progress-interval", po::value<double>()->default_value(10.0),
                                         "seconds between progress lines when stderr is not a terminal");
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -129,7 +130,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   cli::Job job;
   try {
-    job = cli::prepare_job(scenario_path, collect_overrides(vm));
+    job = cli::prepare_job(scenario_path, collect_overrides(vm), vm.count("fingerprint") > 0);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
@@ -167,6 +168,11 @@ int cmd_run(const std::vector<std::string>& args) {
   std::printf("  %-16s %s (%llu samples, %zu series, status %s)\n", "output", r.output_path.c_str(),
               static_cast<unsigned long long>(r.outcome.samples), job.run->engine().probes().size(),
               r.error.empty() && r.outcome.complete() ? "complete" : "incomplete");
+  if (const Fingerprint* fp = job.run->engine().fingerprint()) {
+    std::printf("  %-16s %s (events %s: %s, draws %s: %s)\n", "fingerprint", Fingerprint::hex(fp->value()).c_str(),
+                with_commas(fp->event_count()).c_str(), Fingerprint::hex(fp->events_hash()).c_str(),
+                with_commas(fp->draw_count()).c_str(), Fingerprint::hex(fp->draws_hash()).c_str());
+  }
   if (!r.summary.entries().empty()) {
     std::size_t w = 0;
     for (const auto& e : r.summary.entries()) w = std::max(w, e.name.size());

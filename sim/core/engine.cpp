@@ -19,7 +19,8 @@ const char* to_string(StopReason r) noexcept {
   return "?";
 }
 
-Engine::Engine(std::uint64_t seed, std::uint64_t run_index) : random_(seed, run_index) {}
+Engine::Engine(std::uint64_t seed, std::uint64_t run_index, bool fingerprint)
+    : fingerprint_(fingerprint ? std::make_unique<Fingerprint>() : nullptr), random_(seed, run_index, fingerprint_.get()) {}
 
 void Engine::throw_past(SimTime t) const {
   throw SimulationError(now_, "engine",
@@ -49,6 +50,7 @@ StopReason Engine::loop(SimTime horizon) {
     }
     now_ = t;
     ++events_processed_;
+    if (fingerprint_) [[unlikely]] fingerprint_->add_event(t.ns(), events_.last_band());
     cb();
     if constexpr (kMonitored) {
       if (--countdown == 0) {

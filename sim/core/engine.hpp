@@ -9,10 +9,12 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "sim/core/event_set.hpp"
+#include "sim/core/fingerprint.hpp"
 #include "sim/core/probes.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/time.hpp"
@@ -35,7 +37,8 @@ const char* to_string(StopReason r) noexcept;
 
 class Engine {
  public:
-  Engine(std::uint64_t seed, std::uint64_t run_index);
+  // With `fingerprint`, the engine hashes its event trace and its streams' draws (see fingerprint.hpp).
+  Engine(std::uint64_t seed, std::uint64_t run_index, bool fingerprint = false);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
@@ -71,6 +74,8 @@ class Engine {
   std::size_t events_pending() const noexcept { return events_.size(); }
   const RandomStreams& random() const noexcept { return random_; }
   Rng stream(std::string_view name) const noexcept { return random_.stream(name); }
+  // The run's fingerprint so far, or nullptr when it was not asked for.
+  const Fingerprint* fingerprint() const noexcept { return fingerprint_.get(); }
   ProbeRegistry& probes() noexcept { return probes_; }
   const ProbeRegistry& probes() const noexcept { return probes_; }
 
@@ -81,6 +86,7 @@ class Engine {
 
   EventSet events_;
   SimTime now_ = SimTime::zero();
+  std::unique_ptr<Fingerprint> fingerprint_;  // before random_, which hands its address to the streams
   RandomStreams random_;
   ProbeRegistry probes_;
   std::uint64_t events_processed_ = 0;

@@ -119,6 +119,8 @@ class EventSet {
 
   // Diagnostics for tests and benchmarks.
   std::size_t rung_count() const noexcept { return nrungs_; }
+  // The priority band of the event popped last.
+  Priority last_band() const noexcept { return last_band_; }
   std::size_t stale_entries() const noexcept { return stale_; }
 
  private:
@@ -167,6 +169,7 @@ class EventSet {
       __builtin_prefetch(&pool_[head_[kPrefetchDistance - 1].slot]);
     }
     t = SimTime::from_ns(e.time);
+    last_band_ = static_cast<Priority>(e.key >> kSeqBits);
     Record& r = pool_[e.slot];
     Callback cb = r.cb;
     free_slot(e.slot);
@@ -273,6 +276,7 @@ class EventSet {
   std::size_t popped() const noexcept { return static_cast<std::size_t>(head_ - bottom_.data()); }
   std::array<Rung, kMaxRungs + 1> rungs_;  // rungs_[0 .. nrungs_) in use, coarsest first
   std::size_t nrungs_ = 0;
+  Priority last_band_ = 0;
   std::int64_t top_start_ = std::numeric_limits<std::int64_t>::min();
   std::int64_t top_min_ = std::numeric_limits<std::int64_t>::max();
   std::int64_t top_max_ = std::numeric_limits<std::int64_t>::min();

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/fingerprint.hpp"
+
 namespace dcsim {
 
 // A stable 64-bit hash (FNV-1a with a SplitMix64 finaliser); never std::hash, which is not stable.
@@ -29,7 +31,8 @@ constexpr std::uint64_t splitmix64_mix(std::uint64_t z) noexcept {
 
 class Rng {
  public:
-  explicit Rng(std::uint64_t key = 0) noexcept { seed(key); }
+  // With a fingerprint, every 64-bit output is also mixed into its trace of draws (copies share it).
+  explicit Rng(std::uint64_t key = 0, Fingerprint* fingerprint = nullptr) noexcept : fp_(fingerprint) { seed(key); }
 
   void seed(std::uint64_t key) noexcept {
     std::uint64_t x = key;
@@ -48,6 +51,7 @@ class Rng {
     s_[0] ^= s_[3];
     s_[2] ^= t;
     s_[3] = rotl(s_[3], 45);
+    if (fp_) [[unlikely]] fp_->add_draw(result);
     return result;
   }
 
@@ -77,12 +81,15 @@ class Rng {
  private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4]{};
+  Fingerprint* fp_ = nullptr;
 };
 
 // The factory of a run's streams: everything random in a run comes from here.
 class RandomStreams {
  public:
-  RandomStreams(std::uint64_t seed, std::uint64_t run_index) noexcept : seed_(seed), run_index_(run_index) {}
+  // With a fingerprint, the streams it hands out trace their draws into it.
+  RandomStreams(std::uint64_t seed, std::uint64_t run_index, Fingerprint* fingerprint = nullptr) noexcept
+      : seed_(seed), run_index_(run_index), fp_(fingerprint) {}
 
   std::uint64_t seed() const noexcept { return seed_; }
   std::uint64_t run_index() const noexcept { return run_index_; }
@@ -90,11 +97,12 @@ class RandomStreams {
   std::uint64_t key(std::string_view name) const noexcept {
     return splitmix64_mix(seed_ ^ splitmix64_mix(run_index_ ^ splitmix64_mix(stable_hash(name))));
   }
-  Rng stream(std::string_view name) const noexcept { return Rng(key(name)); }
+  Rng stream(std::string_view name) const noexcept { return Rng(key(name), fp_); }
 
  private:
   std::uint64_t seed_;
   std::uint64_t run_index_;
+  Fingerprint* fp_ = nullptr;
 };
 
 // A discrete distribution over 0..n-1 with given weights: Walker/Vose alias method, O(1) per draw.

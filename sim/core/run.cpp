@@ -18,7 +18,7 @@ RunSettings RunSettings::from(const Params& p) {
   return s;
 }
 
-Run::Run(const RunSettings& settings) : settings_(settings), engine_(settings.seed, settings.run_index) {}
+Run::Run(const RunSettings& settings) : settings_(settings), engine_(settings.seed, settings.run_index, settings.fingerprint) {}
 
 Model& Run::add_model(std::unique_ptr<Model> m) {
   models_.push_back(std::move(m));

@@ -21,6 +21,7 @@ struct RunSettings {
   std::uint64_t seed = 1;
   std::uint64_t run_index = 0;
   std::int64_t start_epoch = 1742860800;  // UTC instant of t = 0 (default 2025-03-25T00:00:00Z)
+  bool fingerprint = false;               // hash the event trace and the draws (not a scenario key)
 
   // Reads the [simulation] table: duration, warmup, sample_interval, seed, run_index, start.
   static RunSettings from(const Params& simulation);

@@ -184,9 +184,13 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) throw ConfigError(SourceLoc{path, 0, 0}, "cannot read the scenario file");
+  return scenario_from_text(ss.str(), path, overrides);
+}
+
+Scenario scenario_from_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides) {
   Scenario s;
   s.path = path;
-  s.root = parse_document(ss.str(), path);
+  s.root = parse_document(text, path);
   for (const auto& o : overrides) apply_override(s.root, o);
   s.resolved_text = to_toml(s.root);
   return s;

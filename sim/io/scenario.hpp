@@ -21,6 +21,8 @@ struct Scenario {
 // `--set simulation.duration=2h` works without shell quoting. Array elements are addressed as
 // `sites[0].gpus`. Throws ConfigError with file, line and column.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same for a scenario's text already in memory; `path` names it in messages and anchors relative paths.
+Scenario scenario_from_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides = {});
 
 // Parses TOML text (for tests and tools); `source_name` appears in error locations.
 ConfigValue parse_toml(const std::string& text, const std::string& source_name);

@@ -46,4 +46,11 @@ grep -q 'seed = 5' "$tmp/o" || fail "info --scenario does not show the resolved 
 # Progress lines on a non-terminal stderr.
 expect_rc 0 "$dcsim" run "$src/scenarios/mmc.toml" -o "$tmp/p.h5" --set simulation.duration=2h --set simulation.warmup=0 --progress-interval 0
 grep -q "progress:" "$tmp/e" || fail "no progress lines on a non-terminal stderr"
+# --fingerprint prints the hash of the trace, the same for the same seed, and leaves the file as it was.
+expect_rc 0 "$dcsim" run "$src/scenarios/mmc.toml" -o "$tmp/f1.h5" --quiet --fingerprint --set simulation.duration=20min --set simulation.warmup=0 --seed 5
+grep -qE "fingerprint +[0-9a-f]{16} \(events [0-9,]+: [0-9a-f]{16}, draws [0-9,]+: [0-9a-f]{16}\)" "$tmp/o" || fail "no fingerprint line: $(grep fingerprint "$tmp/o")"
+fp1=$(grep fingerprint "$tmp/o")
+expect_rc 0 "$dcsim" run "$src/scenarios/mmc.toml" -o "$tmp/f2.h5" --quiet --fingerprint --set simulation.duration=20min --set simulation.warmup=0 --seed 5
+[ "$fp1" = "$(grep fingerprint "$tmp/o")" ] || fail "the fingerprint differs between two identical runs"
+cmp -s "$tmp/f1.h5" "$tmp/m.h5" || fail "--fingerprint changed the output file"
 echo "cli contract holds"

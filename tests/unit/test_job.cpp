@@ -1,0 +1,90 @@
+// A run executed to its summary in-process, with or without sinks, alone or beside another on a thread.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "sim/cli/job.hpp"
+
+using namespace dcsim;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Every figure, bit for bit (doubles by their bits, so that NaN equals NaN).
+void require_identical(const Summary& a, const Summary& b) {
+  REQUIRE(a.entries().size() == b.entries().size());
+  for (std::size_t i = 0; i < a.entries().size(); ++i) {
+    const auto& x = a.entries()[i];
+    const auto& y = b.entries()[i];
+    INFO(x.name);
+    REQUIRE(x.name == y.name);
+    REQUIRE(x.value.index() == y.value.index());
+    if (const double* dx = std::get_if<double>(&x.value)) {
+      const double dy = std::get<double>(y.value);
+      REQUIRE(std::memcmp(dx, &dy, sizeof dy) == 0);
+    } else {
+      REQUIRE(x.value == y.value);
+    }
+  }
+}
+
+// The shipped default scenario (every layer: workload, serving, facility with a chiller failure), one hour.
+const std::string kDefault = std::string(DCSIM_SOURCE_DIR) + "/scenarios/default.toml";
+
+cli::JobResult run_default(std::uint64_t seed, std::vector<SampleSink*> sinks = {}) {
+  cli::Job job = cli::prepare_job_from_text(read_file(kDefault), kDefault,
+                                            {"simulation.duration=40min", "simulation.seed=" + std::to_string(seed)});
+  cli::RunOptions ro;
+  ro.sinks = std::move(sinks);
+  return cli::run_to_summary(job, ro);
+}
+
+struct CountingSink : SampleSink {
+  std::size_t columns = 0, rows = 0;
+  void begin(std::span<const SeriesInfo> c) override { columns = c.size(); }
+  void row(SimTime, std::span<const double>) override { ++rows; }
+};
+
+}  // namespace
+
+TEST_CASE("a run executes to its summary in-process, writing nothing, with or without sinks", "[job]") {
+  const auto before = std::filesystem::exists("out") ? std::distance(std::filesystem::directory_iterator("out"), {}) : -1;
+  const cli::JobResult plain = run_default(1);
+  REQUIRE(plain.error.empty());
+  CHECK(plain.outcome.complete());
+  CHECK(plain.output_path.empty());
+  CHECK(plain.summary.number("run.simulated_s") == 2400);
+  CHECK(plain.summary.number("serving.image.free.completed") > 0);
+  CHECK(plain.summary.find("facility.pue") != nullptr);
+  const auto after = std::filesystem::exists("out") ? std::distance(std::filesystem::directory_iterator("out"), {}) : -1;
+  CHECK(before == after);
+  CountingSink sink;
+  const cli::JobResult observed = run_default(1, {&sink});
+  CHECK(sink.columns > 10);
+  CHECK(sink.rows == static_cast<std::size_t>(observed.summary.number("run.samples")));
+  require_identical(plain.summary, observed.summary);
+}
+
+TEST_CASE("two runs on two threads give exactly the results of the same runs one after the other", "[job][threads]") {
+  const cli::JobResult a1 = run_default(1), b1 = run_default(2);
+  REQUIRE(a1.error.empty());
+  REQUIRE(b1.error.empty());
+  CHECK(a1.summary.number("serving.image.free.completed") != b1.summary.number("serving.image.free.completed"));
+  cli::JobResult a2, b2;
+  std::thread ta([&] { a2 = run_default(1); });
+  std::thread tb([&] { b2 = run_default(2); });
+  ta.join();
+  tb.join();
+  require_identical(a1.summary, a2.summary);
+  require_identical(b1.summary, b2.summary);
+}
