@@ -956,6 +956,21 @@ void FacilityModel::check_invariants(SimTime now) const {
     throw SimulationError(now, "facility", "energy balance broken: IT heat " + std::to_string(it_heat) + " J != removed " +
                                                std::to_string(removed) + " J + stored " + std::to_string(stored) + " J");
   }
+  // Each site's facility energy, water and carbon are attributed to its clusters in full.
+  for (const Site& site : m.sites) {
+    double fac = 0, water = 0, co2 = 0;
+    for (const std::size_t c : site.clusters) {
+      fac += m.clusters[c].facility_j;
+      water += m.clusters[c].water_m3;
+      co2 += m.clusters[c].co2_kg;
+    }
+    const auto off = [](double part, double whole) { return std::abs(part - whole) > 1e-9 * std::max(1.0, std::abs(whole)); };
+    if (!site.clusters.empty() && (off(fac, site.facility_j) || off(water, site.water_m3) || off(co2, site.co2_kg))) {
+      throw SimulationError(now, "facility." + site.name,
+                            "the clusters' shares of facility energy (" + std::to_string(fac) + " J), water or carbon do not "
+                            "add up to the site's (" + std::to_string(site.facility_j) + " J)");
+    }
+  }
 }
 
 double FacilityModel::gpu_temperature_c(std::size_t cluster, std::size_t group) const {

@@ -668,6 +668,11 @@ TEST_CASE("malformed EPW files are ConfigErrors naming the file, line and column
     const std::string t = variant("hot.epw", 9, field_replaced(9, 6, "75"));
     CHECK_THROWS_WITH(load(t), Catch::Contains(at(t, 9, 6)));
   }
+  SECTION("a hot, humid hour at a pressure too low for its wet bulb") {
+    // 69.9 degC, saturated, at 310 hPa: water would boil before the air saturates.
+    const std::string p = variant("no_wet_bulb.epw", 10, replace_field(replace_field(field_replaced(10, 6, "69.9"), 7, "69.9"), 9, "31001"));
+    CHECK_THROWS_WITH(load(p), Catch::Contains(at(p, 10, 6)) && Catch::Contains("cannot derive the wet bulb"));
+  }
   SECTION("an hour given twice") {
     const std::string p = variant("duplicate.epw", 11, small_epw()[9]);
     CHECK_THROWS_WITH(load(p), Catch::Contains(at(p, 11, 3)) && Catch::Contains("first on line 10"));

@@ -217,6 +217,14 @@ TEST_CASE("a mistaken carbon intensity is reported with its key and a suggestion
   };
   CHECK_THROWS_WITH(read("preset = \"us_gird\"\n"),
                     Catch::Contains("grid.preset") && Catch::Contains("did you mean \"us_grid\"?"));
+  // The expectation lists every preset: "a", "b", ... or "z".
+  std::string listed;
+  const auto presets = grid_presets();
+  for (std::size_t i = 0; i < presets.size(); ++i) {
+    listed += std::string(i == 0 ? "" : i + 1 == presets.size() ? " or " : ", ") + "\"" + std::string(presets[i].name) + "\"";
+  }
+  REQUIRE(presets.size() >= 3);
+  CHECK_THROWS_WITH(read("preset = \"nowhere\"\n"), Catch::Contains("expected one of " + listed + ", found \"nowhere\""));
   // A bare number would mean 367 kg/J: out of the plausible range.
   CHECK_THROWS_WITH(read("constant = 367\n"), Catch::Contains("grid.constant") && Catch::Contains("out of range"));
   CHECK_THROWS_WITH(read(hourly_toml(23)), Catch::Contains("grid.hourly") && Catch::Contains("24 values"));

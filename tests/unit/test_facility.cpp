@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <filesystem>
@@ -433,6 +434,54 @@ TEST_CASE("thermal granularity can be one GPU, one server or a group of servers"
     CHECK(b->serving->group_count(0) == groups);
     for (std::size_t g = 0; g < groups; ++g) CHECK(b->facility->gpu_temperature_c(0, g) > 24.0);
   }
+}
+
+TEST_CASE("a cluster's temperature series are the mean, 99th percentile and maximum of its GPU groups", "[facility]") {
+  // 300 GPUs, one network each, with a varied load: the last sample against the groups' own temperatures.
+  Options o;
+  o.duration = "2 h";
+  o.sample = "10 min";
+  o.gpus = 300;
+  o.job_s = 20;  // short exponential jobs: the groups are caught at different points of their transients
+  o.per_user_day = 0.6 * 300 / 20.0;
+  o.design_heat = "300 kW";
+  auto b = build(scenario(o) + "granularity = \"gpu\"\n");
+  Capture cap({"facility/c/gpu_temp_mean_c", "facility/c/gpu_temp_p99_c", "facility/c/gpu_temp_max_c"});
+  b->run->add_sink(cap);
+  b->run->execute();
+  b->run->check_invariants();
+  REQUIRE(b->serving->group_count(0) == 300);
+  std::vector<double> t;
+  for (std::size_t g = 0; g < 300; ++g) t.push_back(b->facility->gpu_temperature_c(0, g));
+  std::sort(t.begin(), t.end());
+  double mean = 0;
+  for (double x : t) mean += x / 300;
+  const std::size_t k = static_cast<std::size_t>(std::ceil(0.99 * 300)) - 1;  // nearest rank: the 297th
+  REQUIRE(t.back() - t.front() > 5);  // busy and idle GPUs differ
+  CHECK(cap.rows.back()[0] == Approx(mean).epsilon(1e-12));
+  CHECK(cap.rows.back()[1] == t[k]);
+  CHECK(cap.rows.back()[2] == t.back());
+  CHECK(t[k] < t.back());
+}
+
+TEST_CASE("a site whose GPUs draw nothing still attributes its facility energy in full", "[facility][energy]") {
+  // GPUs with zero idle power and no work: the site's IT energy over a step is 0, its fans and fixed load
+  // are not, and the two clusters share the site's energy equally (the invariant checks the sum).
+  Options o;
+  o.duration = "1 d";
+  o.per_user_day = 1e-9;
+  o.site_extra = "fixed_load = \"2 kW\"\n";
+  std::string text = scenario(o);
+  text.replace(text.find("preset = \"h100_sxm\"\n"), std::string("preset = \"h100_sxm\"\n").size(),
+               "preset = \"h100_sxm\"\nidle_power = \"0 W\"\nidle_loaded_power = \"0 W\"\n");
+  text += "server_overhead = \"0 W\"\n[[sites.clusters]]\nname = \"c2\"\nclass = \"job\"\ngpu = \"long\"\ngpus = 4\n"
+          "server_overhead = \"0 W\"\n";
+  auto b = build(text);
+  b->run->execute();
+  CHECK_NOTHROW(b->run->check_invariants());
+  const Summary s = b->run->summarize();
+  CHECK(s.number("facility.energy_kwh") > 40);  // 2 kW for 24 h at least
+  CHECK(s.number("facility.it_energy_kwh") == 0.0);
 }
 
 TEST_CASE("facility energy, water and carbon per request add up to the site totals", "[facility][energy]") {

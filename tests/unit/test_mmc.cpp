@@ -11,32 +11,39 @@ using namespace dcsim;
 namespace {
 
 struct MMcResult {
-  double wq, hw, theory, little_gap, mean_in_system, prob_wait, erlang_c;
+  double wq, hw, theory, little_gap, mean_in_system, prob_wait, erlang_c, lambda, throughput, utilisation, span_s;
   std::uint64_t customers;
 };
 
+// Service of mean 2.5 s (μ = 0.4 /s, so that a mean taken for a rate shows), λ = ρ c μ. The durations are
+// in units of the mean service time: the number of customers is as for μ = 1.
 MMcResult run_mmc(std::int64_t c, double rho, SimTime duration, SimTime warmup, std::uint64_t seed) {
+  const double mu = 0.4;
   RunSettings rs;
-  rs.duration = duration;
-  rs.warmup = warmup;
+  rs.duration = SimTime::from_seconds(duration.to_seconds() / mu);
+  rs.warmup = SimTime::from_seconds(warmup.to_seconds() / mu);
   rs.sample_interval = SimTime::hours(1);
   rs.seed = seed;
   Run run(rs);
   queueing::MMcParams p;
   p.servers = c;
-  p.service_rate = 1.0;
-  p.arrival_rate = rho * static_cast<double>(c);
-  auto& m = run.emplace_model<queueing::MMcModel>("mmc", p, duration - warmup);
+  p.service_rate = mu;
+  p.arrival_rate = rho * static_cast<double>(c) * mu;
+  auto& m = run.emplace_model<queueing::MMcModel>("mmc", p, rs.duration - rs.warmup);
   run.execute();
   run.check_invariants();
   const Summary s = run.summarize();
   return {s.number("mmc.mean_wait_s"),
           s.number("mmc.mean_wait_ci95_s"),
-          queueing::mmc_mean_wait(c, p.arrival_rate, 1.0),
+          queueing::mmc_mean_wait(c, p.arrival_rate, mu),
           s.number("mmc.little_l_minus_lambda_w"),
           s.number("mmc.mean_in_system"),
           s.number("mmc.prob_wait"),
-          queueing::erlang_c(c, p.arrival_rate),
+          queueing::erlang_c(c, p.arrival_rate / mu),
+          p.arrival_rate,
+          s.number("mmc.throughput_per_s"),
+          s.number("mmc.utilisation"),
+          (rs.duration - rs.warmup).to_seconds(),
           m.completions()};
 }
 
@@ -62,6 +69,10 @@ TEST_CASE("M/M/c mean wait matches Erlang C at rho = 0.5, 0.8 and 0.95", "[mmc][
   CHECK(std::abs(r.prob_wait - r.erlang_c) <= 3 * r.hw / r.theory * r.erlang_c + 0.01);
   // Little's law on the measured figures: L = λW up to edge effects of the window.
   CHECK(std::abs(r.little_gap) <= 1e-3 * r.mean_in_system);
+  // Throughput is the arrival rate (Poisson count: sd √(λT)/T) and utilisation ρ (4 sd of the count's
+  // share, plus the busy servers' correlation: 1 %).
+  CHECK(r.throughput == Approx(r.lambda).margin(4 * std::sqrt(r.lambda * r.span_s) / r.span_s));
+  CHECK(r.utilisation == Approx(cs.rho).epsilon(0.01));
 }
 
 TEST_CASE("M/M/c/K rejects arrivals beyond its capacity and conserves customers", "[mmc]") {

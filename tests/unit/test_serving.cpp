@@ -209,6 +209,19 @@ TEST_CASE("batches fill and nobody waits for max_wait under heavy load", "[servi
   CHECK(static_cast<double>(g.completed) == Approx(1000.0 * 3.75 * 3600).epsilon(0.01));
 }
 
+TEST_CASE("weighted routing splits arrivals in proportion to the clusters' weights", "[serving]") {
+  // Two clusters of 10 GPUs with weights 3 and 1, λ = 2 /s, mean service 2.5 s: 3.75 and 1.25 Erlangs.
+  std::string t = queue_scenario(20, 2.0, 10, "exponential", 2.5, "weight = 3\n");
+  t += "[[sites.clusters]]\nname = \"other\"\nclass = \"job\"\ngpu = \"server\"\ngpus = 10\nweight = 1\n";
+  t.insert(t.find("[[serving.gpu_types]]"), "[serving]\nrouting = \"weighted\"\n");
+  auto b = build(t);
+  b->run->execute();
+  b->run->check_invariants();
+  // ~108,000 arrivals over the measured 15 h: the split's sd is 0.13 %, the utilisation's about 1 %.
+  CHECK(b->serving->utilisation(0) == Approx(0.375).epsilon(0.03));
+  CHECK(b->serving->utilisation(1) == Approx(0.125).epsilon(0.03));
+}
+
 TEST_CASE("join-shortest-queue beats round robin on heterogeneous clusters", "[serving]") {
   // Two clusters of 10 and 2 GPUs, λ = 0.8 × 12 μ: round robin sends half to the small one (ρ = 2.4).
   auto text = [](const std::string& policy) {
