@@ -6,18 +6,14 @@
 #include <sstream>
 
 #include "sim/cli/job.hpp"
+#include "tests/unit/read_file.hpp"
 #include "sim/core/engine.hpp"
 
 using namespace dcsim;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::read_file;
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;

@@ -8,17 +8,13 @@
 #include <thread>
 
 #include "sim/cli/job.hpp"
+#include "tests/unit/read_file.hpp"
 
 using namespace dcsim;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::read_file;
 
 // Every figure, bit for bit (doubles by their bits, so that NaN equals NaN).
 void require_identical(const Summary& a, const Summary& b) {
