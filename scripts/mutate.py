@@ -8,6 +8,8 @@ usage:
   scripts/mutate.py --ids ID [ID ...]               re-run given mutants (the hash after the last ':' is
                                                     what matches, so ids survive unrelated edits)
   scripts/mutate.py --ids-from build/mutation/report.csv --status survived
+  scripts/mutate.py --ids-from build/mutation/report.csv --merge-into build/mutation/report.csv
+                                                    re-run the survivors and report the whole sample again
 
 The project (git-tracked plus untracked-but-not-ignored files) is copied to build/mutation/src and built in
 build/mutation/build (Release, no benchmarks); the user's tree is never touched. The baseline must pass the
@@ -799,6 +801,21 @@ def markdown_report(done, meta):
     return "\n".join(out) + "\n"
 
 
+def merged_with(base_csv, done):
+    """The mutants of an earlier report, each replaced by its re-run in `done` where there is one."""
+    rerun = {id_key(m.ident): m for m in done}
+    merged = []
+    with open(base_csv, newline="") as fh:
+        for row in csv.DictReader(fh):
+            m = rerun.pop(id_key(row["id"]), None)
+            if m is None:
+                m = Mutant(path=row["file"], start=0, end=0, original=row["original"], replacement=row["mutated"],
+                           op=row["op"], line=int(row["line"]), ident=row["id"], status=row["status"],
+                           killed_by=row["killed_by"], seconds=float(row["seconds"] or 0))
+            merged.append(m)
+    return merged + list(rerun.values())
+
+
 def write_reports(done, meta, outdir):
     with open(outdir / "report.csv", "w", newline="") as fh:
         w = csv.writer(fh)
@@ -895,6 +912,9 @@ def parse_args(argv):
     p.add_argument("--full-ctest", action="store_true",
                    help="run all of ctest after the Catch stage, not only the cases it did not run")
     p.add_argument("--rebaseline", action="store_true", help="rerun the baseline suite even if cached")
+    p.add_argument("--merge-into", metavar="REPORT.csv",
+                   help="report the mutants of this earlier report, with the ones run now replacing theirs "
+                        "(re-run the survivors after adding tests: --ids-from R.csv --merge-into R.csv)")
     return p.parse_args(argv)
 
 
@@ -926,6 +946,11 @@ def main(argv):
     finally:
         meta = {"command": " ".join(["scripts/mutate.py"] + argv), "seed": args.seed, "count": target,
                 "wall": time.time() - started}
+        if done and args.merge_into:
+            base = Path(args.merge_into)
+            shutil.copyfile(base, args.outdir / "report.before-merge.csv")
+            meta["command"] += f" (merged into the {sum(1 for _ in open(base)) - 1} mutants of {base.name})"
+            done = merged_with(args.outdir / "report.before-merge.csv", done)
         if done:
             write_reports(done, meta, args.outdir)
     return 0

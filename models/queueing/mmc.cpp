@@ -142,6 +142,8 @@ void MMcModel::finish(SimTime now, Summary& s) {
   s.add(g + "mean_wait_s", wq, "s", "mean wait in queue W_q of customers who started service");
   s.add(g + "mean_wait_ci95_s", wait_batches_.half_width(), "s",
         "half-width of the 95 % batch-means confidence interval on mean_wait_s");
+  s.add_count(g + "mean_wait_batches", static_cast<std::int64_t>(wait_batches_.batches()),
+              "batches behind the confidence interval (about 32 over the measured span)");
   s.add(g + "mean_response_s", w, "s", "mean response time W = wait + service");
   s.add(g + "prob_wait", wait_tally_.count() ? static_cast<double>(waited_) / static_cast<double>(wait_tally_.count()) : 0.0,
         "1", "fraction of customers who waited (Erlang C's P_W)");

@@ -5,6 +5,7 @@
 #include "models/queueing/erlang.hpp"
 #include "models/queueing/mmc.hpp"
 #include "sim/core/run.hpp"
+#include "tests/unit/build_run.hpp"
 
 using namespace dcsim;
 
@@ -73,6 +74,17 @@ TEST_CASE("M/M/c mean wait matches Erlang C at rho = 0.5, 0.8 and 0.95", "[mmc][
   // share, plus the busy servers' correlation: 1 %).
   CHECK(r.throughput == Approx(r.lambda).margin(4 * std::sqrt(r.lambda * r.span_s) / r.span_s));
   CHECK(r.utilisation == Approx(cs.rho).epsilon(0.01));
+}
+
+TEST_CASE("a scenario's M/M/c sizes its batch means for about 32 batches over the measured span", "[mmc]") {
+  // 2 h after a 30-min warm-up at λ = 57.6 /s: batches of 57.6 × 5400 / 32 customers.
+  auto b = test::build_run("[simulation]\nduration = \"2 h\"\nwarmup = \"30 min\"\nsample_interval = \"10 min\"\n"
+                           "[mmc]\narrival_rate = \"57.6 /s\"\nservice_rate = \"0.4 /s\"\nservers = 160\n");
+  b->run->execute();
+  const Summary s = b->run->summarize();
+  CHECK(s.number("mmc.mean_wait_batches") >= 31);
+  CHECK(s.number("mmc.mean_wait_batches") <= 33);
+  CHECK(s.number("mmc.arrival_rate_per_s") == Approx(57.6).margin(4 * std::sqrt(57.6 * 5400) / 5400));
 }
 
 TEST_CASE("M/M/c/K rejects arrivals beyond its capacity and conserves customers", "[mmc]") {

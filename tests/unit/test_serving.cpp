@@ -220,6 +220,38 @@ TEST_CASE("weighted routing splits arrivals in proportion to the clusters' weigh
   // ~108,000 arrivals over the measured 15 h: the split's sd is 0.13 %, the utilisation's about 1 %.
   CHECK(b->serving->utilisation(0) == Approx(0.375).epsilon(0.03));
   CHECK(b->serving->utilisation(1) == Approx(0.125).epsilon(0.03));
+  // The class's GPU utilisation over both clusters: 5 Erlangs on 20 GPUs.
+  CHECK(b->run->summarize().number("serving.job.gpu_utilisation") == Approx(0.25).epsilon(0.03));
+}
+
+TEST_CASE("a serving scenario needs no [serving] table when its sites use preset GPUs", "[serving]") {
+  auto b = build(R"([simulation]
+duration = "2 h"
+warmup = "30 min"
+sample_interval = "30 min"
+[workload]
+[workload.population]
+kind = "constant"
+users = 86400
+[[workload.classes]]
+name = "image"
+requests_per_user_day = 0.5
+[[workload.tiers]]
+name = "all"
+share = 1
+patience = "infinite"
+[[sites]]
+name = "s"
+[[sites.clusters]]
+name = "c"
+class = "image"
+gpu = "h100_sxm"
+gpus = 16
+)");
+  b->run->execute();
+  b->run->check_invariants();
+  // 0.5 /s of 11.64-s images: 5.8 Erlangs on 16 GPUs.
+  CHECK(b->serving->utilisation(0) == Approx(0.5 * 11.64 / 16).epsilon(0.1));
 }
 
 TEST_CASE("join-shortest-queue beats round robin on heterogeneous clusters", "[serving]") {

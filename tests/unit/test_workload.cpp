@@ -448,6 +448,16 @@ TEST_CASE("trace replay reproduces the trace exactly", "[workload][trace]") {
   std::filesystem::remove(trace);
 }
 
+TEST_CASE("a workload refuses more than 255 tiers with a located error", "[workload][model]") {
+  std::string text = "[population]\nkind = \"constant\"\nusers = 1000\n[[classes]]\nname = \"image\"\nrequests_per_user_day = 1\n";
+  for (int i = 0; i < 256; ++i) text += "[[tiers]]\nname = \"t" + std::to_string(i) + "\"\nshare = 0.00390625\n";
+  const ConfigValue cv = toml(text);
+  RunSettings rs = settings(1);
+  Run run(rs);
+  CHECK_THROWS_WITH(WorkloadModel(Params(cv, "workload"), rs, run.engine().random()),
+                    Catch::Contains("test.toml:") && Catch::Contains("key 'workload.tiers': expected at most 255 tiers"));
+}
+
 TEST_CASE("malformed traces and rate profiles give located errors", "[workload][trace]") {
   struct Bad {
     const char* csv;
