@@ -41,6 +41,9 @@ TEST_CASE("run stops when no events are left, or when a model calls stop", "[eng
   CHECK(e.now() == 2_s);
   CHECK(e.run() == StopReason::no_events);
   CHECK(n == 3);
+  CHECK(e.now() == 3_s);  // the clock stays at the last event: run() has no horizon to move it to
+  CHECK(e.run_until(10_s) == StopReason::no_events);
+  CHECK(e.now() == 10_s);  // run_until ends at its horizon
 }
 
 TEST_CASE("an interrupt flag set from outside stops the loop before the next event", "[engine]") {

@@ -140,6 +140,9 @@ TEST_CASE("the alias table draws each value with its probability (chi-square)", 
   std::vector<int> counts(6, 0);
   for (int i = 0; i < n; ++i) counts[static_cast<std::size_t>(d.sample(r) / 10 - 1)]++;
   CHECK(counts[4] == 0);  // weight 0: never
+  // Mean and variance of the weighted values, exactly: 45, and E[X²] − 45² = 2300 − 2025 = 275.
+  CHECK(d.mean() == Approx(45.0).epsilon(1e-12));
+  CHECK(d.variance() == Approx(275.0).epsilon(1e-12));
   double chi2 = 0;
   for (std::size_t i = 0; i < 6; ++i) {
     if (w[i] == 0) continue;
@@ -185,4 +188,15 @@ TEST_CASE("bounded integers are unbiased", "[random]") {
   std::vector<int> c(3, 0);
   for (int i = 0; i < 300'000; ++i) c[r.below(3)]++;
   for (int v : c) CHECK(std::abs(v - 100'000) < 5 * std::sqrt(300'000 * (1.0 / 3) * (2.0 / 3)));
+  // A bound just above 2^63 rejects about half of the raw draws (Lemire's loop runs often): the draws stay
+  // below the bound and uniform (mean n/2, sd n/√12 per draw).
+  const std::uint64_t n = (std::uint64_t{1} << 63) + 12345;
+  double sum = 0;
+  const int k = 100'000;
+  for (int i = 0; i < k; ++i) {
+    const std::uint64_t x = r.below(n);
+    REQUIRE(x < n);
+    sum += static_cast<double>(x) / static_cast<double>(n);
+  }
+  CHECK(sum / k == Approx(0.5).margin(4 / std::sqrt(12.0 * k)));
 }
