@@ -13,6 +13,7 @@
 #include "models/facility/throttle.hpp"
 #include "models/serving/serving.hpp"
 #include "tests/unit/build_run.hpp"
+#include "tests/unit/format.hpp"
 
 using namespace dcsim;
 
@@ -36,21 +37,30 @@ struct Options {
 
 // One site, one cooling loop, one cluster of H100s running long jobs at a steady load.
 std::string scenario(const Options& o) {
-  char buf[4096];
-  std::snprintf(buf, sizeof buf, R"(
+  return std::string(R"(
 [simulation]
-start = %s
-duration = "%s"
-sample_interval = "%s"
+start = )") +
+         o.start +
+         R"(
+duration = ")" +
+         o.duration +
+         R"("
+sample_interval = ")" +
+         o.sample +
+         R"("
 [thermal]
-max_step = "%s"
+max_step = ")" +
+         o.max_step +
+         R"("
 [workload]
 [workload.population]
 kind = "constant"
 users = 86400
 [[workload.classes]]
 name = "job"
-requests_per_user_day = %.17g
+requests_per_user_day = )" +
+         test::num(o.per_user_day) +
+         R"(
 [[workload.tiers]]
 name = "all"
 share = 1
@@ -59,31 +69,45 @@ patience = "infinite"
 name = "long"
 preset = "h100_sxm"
 [serving.gpu_types.service.job]
-batch_time = { t0 = "0 s", t1 = "%.17g s" }
+batch_time = { t0 = "0 s", t1 = ")" +
+         test::num(o.job_s) +
+         R"( s" }
 distribution = { kind = "exponential" }
 active_power = "683 W"
 [[sites]]
 name = "s"
-%s
+)" +
+         o.site_extra +
+         R"(
 [sites.ambient]
-preset = "%s"
+preset = ")" +
+         o.climate +
+         R"("
 [[sites.cooling]]
 name = "loop"
-kind = "%s"
-design_heat = "%s"
-units = %d
-spare_units = %d
-%s
+kind = ")" +
+         o.kind +
+         R"("
+design_heat = ")" +
+         o.design_heat +
+         R"("
+units = )" +
+         std::to_string(o.units) +
+         R"(
+spare_units = )" +
+         std::to_string(o.spares) +
+         R"(
+)" +
+         o.loop_extra +
+         R"(
 [[sites.clusters]]
 name = "c"
 class = "job"
 gpu = "long"
-gpus = %d
-)",
-                o.start.c_str(), o.duration.c_str(), o.sample.c_str(), o.max_step.c_str(), o.per_user_day, o.job_s,
-                o.site_extra.c_str(), o.climate.c_str(), o.kind.c_str(), o.design_heat.c_str(), o.units, o.spares,
-                o.loop_extra.c_str(), o.gpus);
-  return buf;
+gpus = )" +
+         std::to_string(o.gpus) +
+         R"(
+)";
 }
 
 // The run and its serving and facility models.

@@ -9,6 +9,7 @@
 #include "models/queueing/erlang.hpp"
 #include "models/serving/serving.hpp"
 #include "tests/unit/build_run.hpp"
+#include "tests/unit/format.hpp"
 
 using namespace dcsim;
 
@@ -18,24 +19,33 @@ namespace {
 // given shape; arrivals Poisson at `rate` per second.
 std::string queue_scenario(double hours, double rate, int gpus, const std::string& shape, double t1 = 1.0,
                            const std::string& extra = "", const std::string& tier_extra = "") {
-  char buf[4096];
-  std::snprintf(buf, sizeof buf, R"(
+  return std::string(R"(
 [simulation]
-duration = "%.17g h"
-warmup = "%.17g h"
-sample_interval = "%.17g h"
+duration = ")") +
+         test::num(hours) +
+         R"( h"
+warmup = ")" +
+         test::num(std::min(5.0, hours / 4)) +
+         R"( h"
+sample_interval = ")" +
+         test::num(std::min(5.0, hours / 4)) +
+         R"( h"
 [workload]
 [workload.population]
 kind = "constant"
 users = 86400
 [[workload.classes]]
 name = "job"
-requests_per_user_day = %.17g
+requests_per_user_day = )" +
+         test::num(rate) +
+         R"(
 [[workload.tiers]]
 name = "all"
 share = 1
 patience = "infinite"
-%s
+)" +
+         tier_extra +
+         R"(
 [[serving.gpu_types]]
 name = "server"
 power_limit = "700 W"
@@ -43,8 +53,12 @@ idle_power = "75 W"
 idle_loaded_power = "140 W"
 max_clock = "1980 MHz"
 [serving.gpu_types.service.job]
-batch_time = { t0 = "0 s", t1 = "%.17g s" }
-distribution = { kind = "%s" }
+batch_time = { t0 = "0 s", t1 = ")" +
+         test::num(t1) +
+         R"( s" }
+distribution = { kind = ")" +
+         shape +
+         R"(" }
 active_power = "683 W"
 [[sites]]
 name = "s"
@@ -52,12 +66,13 @@ name = "s"
 name = "c"
 class = "job"
 gpu = "server"
-gpus = %d
-%s
-)",
-                hours, std::min(5.0, hours / 4), std::min(5.0, hours / 4), rate, tier_extra.c_str(), t1, shape.c_str(), gpus,
-                extra.c_str());
-  return buf;
+gpus = )" +
+         std::to_string(gpus) +
+         R"(
+)" +
+         extra +
+         R"(
+)";
 }
 
 // The run and its serving model.
