@@ -1,8 +1,10 @@
 #include "models/facility/facility.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include "models/ambient/climate.hpp"
 #include "models/facility/throttle.hpp"
@@ -101,7 +103,6 @@ struct Loop {
   double heat_in_j = 0, heat_removed_j = 0, stored0_j = 0;
   double power_j = 0, water_m3 = 0;
   double last_power_w = 0, last_heat_w = 0, last_water_m3_s = 0;
-  double power_iv = 0, heat_iv = 0, water_iv = 0;
   double max_supply_c = -kInf;
   Rng rng;
   EventHandle failure;
@@ -120,8 +121,27 @@ struct Site {
   ambient::AmbientState amb{};
   double it_j = 0, cooling_j = 0, ups_loss_j = 0, fixed_j = 0, facility_j = 0, water_m3 = 0, co2_kg = 0;
   double it_ms = 0, cooling_ms = 0, facility_ms = 0, water_ms = 0, co2_ms = 0;
-  double it_iv = 0, cooling_iv = 0, facility_iv = 0, co2_iv = 0;
-  double last_it_w = 0, last_cooling_w = 0, last_facility_w = 0;
+  double last_it_w = 0, last_cooling_w = 0, last_facility_w = 0, last_co2_kg_s = 0;
+};
+
+// Interval means of cumulative quantities, kept by the probe that reports them (the model keeps no
+// per-sample state). Probes read the model as of its last thermal step and never advance it, so the
+// recording cannot move the step grid: a mean covers the steps completed since the previous sample, or is
+// the last step's rate when none completed (samples closer together than thermal.max_step).
+template <std::size_t N>
+struct StepMeans {
+  double t = 0;
+  std::array<double, N> cum{};
+  // out[i] = scale[i] × the mean rate of quantity i (scaled before the division, as the figures always were).
+  void fill(double t_step, const std::array<double, N>& now, const std::array<double, N>& last_rate,
+            std::span<double> out, const std::array<double, N>& scale) {
+    const double dt = t_step - t;
+    for (std::size_t i = 0; i < N; ++i) out[i] = dt > 0 ? (now[i] - cum[i]) * scale[i] / dt : last_rate[i] * scale[i];
+    if (dt > 0) {
+      t = t_step;
+      cum = now;
+    }
+  }
 };
 
 double default_setpoint(Kind k) {
@@ -150,8 +170,6 @@ struct FacilityModel::Impl {
   std::unique_ptr<PeriodicTimer> ticker;
   SimTime last_step;
   SimTime measure_start;
-  SimTime last_sample;
-  double interval_s(SimTime now) const { return std::max(1e-9, (now - last_sample).to_seconds()); }
 
   double now_s() const { return engine->now().to_seconds(); }
 
@@ -411,6 +429,7 @@ struct FacilityModel::Impl {
       site.last_it_w = it_w;
       site.last_cooling_w = cooling_w;
       site.last_facility_w = facility_w;
+      site.last_co2_kg_s = co2 / dt;
       // Attribute the site's facility energy, water and carbon to its clusters by IT energy.
       for (const std::size_t c : site.clusters) {
         const double share = it_j > 0 ? clusters[c].it_step_j / it_j : 1.0 / static_cast<double>(site.clusters.size());
@@ -750,9 +769,8 @@ void FacilityModel::start(Engine& engine) {
                   {g + "shutdown_gpus", "1", "GPUs shut down by temperature", Sampling::instant},
                   {g + "clock_factor", "1", "mean clock factor of the cluster's GPUs", Sampling::instant}},
                  [this, ci](SimTime, std::span<double> out) {
-                   Impl& mm = *impl_;
-                   mm.step();
-                   ClusterT& ct = mm.clusters[ci];
+                   const Impl& mm = *impl_;
+                   const ClusterT& ct = mm.clusters[ci];
                    std::vector<double> temps;
                    temps.reserve(ct.groups.size());
                    double sum = 0, fsum = 0, n = 0;
@@ -788,20 +806,16 @@ void FacilityModel::start(Engine& engine) {
                   {g + "water_l_per_h", "L/h", "water drawn (evaporation, blow-down, adiabatic pads), averaged",
                    Sampling::interval_mean},
                   {g + "units_up", "1", "cooling units in service", Sampling::instant}},
-                 [this, l](SimTime now, std::span<double> out) {
-                   Impl& mm = *impl_;
-                   mm.step();
-                   Loop& lp2 = mm.loops[l];
-                   const double dt = mm.interval_s(now);
+                 [this, l, means = StepMeans<3>{}](SimTime, std::span<double> out) mutable {
+                   const Impl& mm = *impl_;
+                   const Loop& lp2 = mm.loops[l];
                    out[0] = lp2.supply_c;
                    out[1] = lp2.return_c;
-                   out[2] = (lp2.heat_removed_j - lp2.heat_iv) / dt;
-                   out[3] = (lp2.power_j - lp2.power_iv) / dt;
-                   out[4] = (lp2.water_m3 - lp2.water_iv) * 1000.0 / dt * 3600.0;
+                   means.fill(mm.last_step.to_seconds(), {lp2.heat_removed_j, lp2.power_j, lp2.water_m3},
+                              {lp2.last_heat_w, lp2.last_power_w, lp2.last_water_m3_s}, out.subspan(2, 3),
+                              {1.0, 1.0, 1000.0});  // water in L
+                   out[4] *= 3600.0;                  // L/s -> L/h
                    out[5] = lp2.units_up;
-                   lp2.heat_iv = lp2.heat_removed_j;
-                   lp2.power_iv = lp2.power_j;
-                   lp2.water_iv = lp2.water_m3;
                  });
   }
   for (std::size_t s = 0; s < m.sites.size(); ++s) {
@@ -815,28 +829,24 @@ void FacilityModel::start(Engine& engine) {
                   {g + "pue", "1", "facility energy / IT energy over the interval", Sampling::interval_stat},
                   {g + "carbon_kg_per_h", "kg/h", "CO2 emission rate, averaged over the interval", Sampling::interval_mean},
                   {g + "clock_cap", "1", "clock cap from the grid power envelope", Sampling::instant}},
-                 [this, s](SimTime now, std::span<double> out) {
-                   Impl& mm = *impl_;
-                   mm.step();
-                   Site& st = mm.sites[s];
-                   const double dt = mm.interval_s(now);
+                 [this, s, means = StepMeans<4>{}](SimTime, std::span<double> out) mutable {
+                   const Impl& mm = *impl_;
+                   const Site& st = mm.sites[s];
                    out[0] = st.amb.dry_bulb_c;
                    out[1] = st.amb.wet_bulb_c;
                    out[2] = st.amb.water_c;
-                   out[3] = (st.it_j - st.it_iv) / dt;
-                   out[4] = (st.cooling_j - st.cooling_iv) / dt;
-                   out[5] = (st.facility_j - st.facility_iv) / dt;
+                   std::array<double, 4> m4;
+                   means.fill(mm.last_step.to_seconds(), {st.it_j, st.cooling_j, st.facility_j, st.co2_kg},
+                              {st.last_it_w, st.last_cooling_w, st.last_facility_w, st.last_co2_kg_s}, m4,
+                              {1.0, 1.0, 1.0, 1.0});
+                   out[3] = m4[0];
+                   out[4] = m4[1];
+                   out[5] = m4[2];
                    out[6] = out[3] > 0 ? out[5] / out[3] : std::numeric_limits<double>::quiet_NaN();
-                   out[7] = (st.co2_kg - st.co2_iv) / dt * 3600.0;
+                   out[7] = m4[3] * 3600.0;
                    out[8] = st.clock_cap;
-                   st.it_iv = st.it_j;
-                   st.cooling_iv = st.cooling_j;
-                   st.facility_iv = st.facility_j;
-                   st.co2_iv = st.co2_kg;
                  });
   }
-  // Last: the interval that the columns above averaged over ends here.
-  pr.add_group({}, [this](SimTime now, std::span<double>) { impl_->last_sample = now; });
 }
 
 void FacilityModel::on_warmup_end(SimTime now) {
@@ -930,23 +940,33 @@ void FacilityModel::finish(SimTime now, Summary& sum) {
 }
 
 void FacilityModel::check_invariants(SimTime now) const {
-  Impl& m = *impl_;
-  m.step();
+  const Impl& m = *impl_;
+  // Read-only: the balances are taken as of now without advancing anything. Serving's energy integrals
+  // run to now; a GPU group's network has taken its heat up to its own last advance (the power since then
+  // is pending), and server overhead reaches the loops at the thermal steps (the overhead since the last
+  // step is pending).
   // GPU heat into the networks equals the GPU energy serving integrated, and all IT heat is either
-  // removed by a plant or stored in a GPU network or a loop.
-  double gpu_in = 0, gpu_serving = 0, stored = 0, it_heat = 0, removed = 0;
+  // removed by a plant, stored in a GPU network or a loop, or pending.
+  double gpu_in = 0, gpu_serving = 0, stored = 0, it_heat = 0, removed = 0, pending = 0;
   for (const ClusterT& ct : m.clusters) {
-    gpu_serving += m.serving->cluster_energy_j(ct.cluster) - m.serving->cluster_overhead_energy_j(ct.cluster);
+    const double overhead = m.serving->cluster_overhead_energy_j(ct.cluster);
+    gpu_serving += m.serving->cluster_energy_j(ct.cluster) - overhead;
     it_heat += m.serving->cluster_energy_j(ct.cluster);
-    for (const Group& g : ct.groups) {
-      gpu_in += g.heat_in_j;
-      stored += g.net.stored_energy_j() * g.gpus - g.stored0_j;
+    pending += overhead - ct.overhead_last_j;
+    for (std::size_t g = 0; g < ct.groups.size(); ++g) {
+      const Group& grp = ct.groups[g];
+      const double h = std::max(0.0, now.to_seconds() - grp.last_s);
+      const double pending_in = h > 0 ? m.serving->group_power_w(ct.cluster, g) * h : 0.0;
+      gpu_in += grp.heat_in_j + pending_in;
+      pending += pending_in;
+      stored += grp.net.stored_energy_j() * grp.gpus - grp.stored0_j;
     }
   }
   for (const Loop& lp : m.loops) {
     removed += lp.heat_removed_j;
     stored += lp.spec.heat_capacity_j_k * lp.supply_c - lp.stored0_j + lp.heat_acc_j;
   }
+  stored += pending;
   const double scale = std::max(1.0, it_heat);
   if (std::abs(gpu_in - gpu_serving) > 1e-6 * scale) {
     throw SimulationError(now, "facility", "GPU heat into the thermal networks (" + std::to_string(gpu_in) +

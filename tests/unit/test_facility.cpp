@@ -268,7 +268,7 @@ TEST_CASE("a GPU die follows its own sub-second transient, then its heat sink's"
     Options o;
     o.duration = "900 s";
     o.sample = "0.25 s";
-    o.max_step = "1 s";
+    o.max_step = "0.25 s";  // probes read the last step: the physics must resolve what is sampled
     o.gpus = 1;
     o.job_s = 600;
     return o;
@@ -529,4 +529,44 @@ TEST_CASE("facility energy, water and carbon per request add up to the site tota
   // Facility energy per request is the IT energy per request times the PUE.
   CHECK(s.number("facility.job.energy_per_request_wh") ==
         Approx(s.number("serving.job.energy_per_request_it_wh") * s.number("facility.pue")).epsilon(1e-3));
+}
+
+TEST_CASE("recording has no side effects: the sample interval changes no result that does not depend on sampling",
+          "[facility][sampling]") {
+  // All layers — workload, serving with failures, GPU thermal, a chiller loop that loses a unit at the
+  // evening peak, site energy — run with samples every 1 min, 7 min and 1 h, and every 61 s. A thermal step
+  // of 7 s divides 7 min but neither 1 min, 61 s nor 1 h, so a probe that advanced the physics to the
+  // sample instant would move the step grid, and with it temperatures, throttling, energy and water.
+  Options o;
+  o.start = "2025-06-01T00:00:00Z";
+  o.duration = "6 h";
+  o.max_step = "7 s";
+  o.job_s = 20;
+  o.per_user_day = 0.85 * 16 / 20.0;
+  o.design_heat = "14 kW";
+  o.spares = 0;
+  o.loop_extra = "[[sites.cooling.unit_failures]]\nat = \"2 h\"\nunits = 1\nduration = \"90 min\"\n";
+  const auto summary_at = [&](const char* interval) {
+    o.sample = interval;
+    std::string text = scenario(o);
+    text.insert(text.find("[[serving.gpu_types]]"), "[serving.failures]\nrate_per_gpu_year = 200\n");
+    auto b = build(text);
+    b->run->execute();
+    b->run->check_invariants();
+    return b->run->summarize();
+  };
+  const Summary ref = summary_at("1 min");
+  REQUIRE(ref.number("facility.gpu_hours_throttled") > 0.1);  // the failure does bite
+  for (const char* interval : {"7 min", "1 h", "61 s"}) {
+    const Summary s = summary_at(interval);
+    REQUIRE(s.entries().size() == ref.entries().size());
+    for (std::size_t i = 0; i < ref.entries().size(); ++i) {
+      const auto& a = ref.entries()[i];
+      const auto& e = s.entries()[i];
+      REQUIRE(a.name == e.name);
+      if (a.name == "run.samples" || a.name == "run.events") continue;  // sampling is counted in these two
+      INFO(interval << ": " << a.name);
+      CHECK(a.value == e.value);  // bit for bit
+    }
+  }
 }
