@@ -22,8 +22,9 @@
 //   Pressure: constant; 101325 Pa unless set, the presets use the standard atmosphere at their station's
 //   elevation (ASHRAE 2017 ch. 1 eq. 3).
 //   Presets ("finnish_coast", "northern_sweden", "us_desert", "us_southeast", "north_sea_seabed"):
-//   approximate climate normals with their derivation and sources in climate.cpp; the water temperatures
-//   of finnish_coast and north_sea_seabed are assumptions (DOMAIN.md: the Orkney seabed is unverified).
+//   approximate climate normals with their derivation and sources in climate_presets.cpp; the water
+//   temperatures of finnish_coast and north_sea_seabed are assumptions (DOMAIN.md: the Orkney seabed is
+//   unverified).
 //
 // EpwClimate: an EnergyPlus weather file (EnergyPlus "Auxiliary Programs", ch. "Weather Converter
 // Program", EPW data dictionary). 8 header lines, the first "LOCATION,city,state,country,source,WMO,
@@ -132,7 +133,7 @@ struct SyntheticParams {
   std::optional<AnnualCycle> water_c;
 };
 
-// The named presets, in a fixed order; values and sources are in climate.cpp.
+// The named presets, in a fixed order; values and sources are in climate_presets.cpp.
 std::vector<std::string> preset_names();
 // Throws std::invalid_argument for an unknown name.
 SyntheticParams preset(std::string_view name);

@@ -26,7 +26,7 @@
 // heat, an assumption): the plant removes the heat it can, up to its capacity (units up × unit capacity ×
 // derating), aiming at T_target = max(setpoint, the lowest supply its heat sink allows); heat it cannot
 // remove raises T_s at (Q_in − Q_cap)/M — the way a cooling failure turns into throttling.
-// Kinds (equipment models in models/cooling/equipment.hpp):
+// Kinds (one class each in plants/, behind plant.hpp; equipment models in models/cooling/equipment.hpp):
 //   air_chiller        CRAH fans (fan law) + DOE-2 centrifugal chillers (chilled water 10 °C) with a
 //                      cooling tower (wet bulb + approach; evaporation and blow-down water) and a water-side
 //                      (default) or air-side economizer when the weather allows; pumps ΔP·Q/η.
@@ -78,7 +78,9 @@ class FacilityModel final : public Model {
   double loop_supply_c(std::size_t site, std::size_t loop) const;
 
  private:
-  struct Impl;
+  void add_probes(ProbeRegistry& pr);  // report.cpp
+
+  struct Impl;  // impl.hpp
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,20 @@
+// The table of cooling kinds: the one place that maps a scenario's `kind` to a plant.
+#include <array>
+#include <stdexcept>
+#include <string>
+
+#include "models/facility/plants/plants.hpp"
+
+namespace dcsim::facility {
+
+const PlantKind& plant_kind(std::string_view name) {
+  static constexpr std::array<const PlantKind*, 5> kKinds = {&plants::kAirChiller, &plants::kLiquidDryCooler,
+                                                             &plants::kUnderwater, &plants::kFreeAir,
+                                                             &plants::kSeawater};
+  for (const PlantKind* k : kKinds) {
+    if (k->name == name) return *k;
+  }
+  throw std::invalid_argument("unknown cooling kind \"" + std::string(name) + "\"");
+}
+
+}  // namespace dcsim::facility
