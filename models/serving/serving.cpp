@@ -55,7 +55,6 @@ struct Group {
 
 struct TierStats {
   std::uint64_t arrivals = 0, completed = 0, abandoned = 0, shed = 0, rejected = 0;
-  IntervalHistogram response;
 };
 
 struct ClassStats {
@@ -89,6 +88,14 @@ struct FleetChange {
 };
 
 enum class Policy { round_robin, weighted, jsq, power_of_d, least_expected_delay };
+
+// A cluster probe's view at its previous sample: windows and counters to take differences against, and the
+// histograms of the responses completed since (per tier).
+struct IntervalSnapshot {
+  TimeWindow queue, busy, power;
+  std::uint64_t arrivals = 0, completions = 0, rejected = 0, abandoned = 0, shed = 0;
+  std::vector<Histogram> response;
+};
 
 }  // namespace
 
@@ -128,13 +135,16 @@ struct ServingModel::Cluster {
 
   double gpu_power_w = 0, overhead_w = 0;
   TimeWeighted power{0.0}, overhead{0.0}, busy_tw{0.0}, operational_tw{0.0}, queue_tw{0.0}, in_system_tw{0.0};
-  TimeWindow power_iv, busy_iv, queue_iv, power_ms, busy_ms, queue_ms, in_system_ms, operational_ms;
+  TimeWindow power_ms, busy_ms, queue_ms, in_system_ms, operational_ms;
   std::vector<TierStats> tiers;
+  // Per tier, the probe's histograms of the responses completed in its current interval: the probe owns
+  // and clears them (an interval's quantiles need its exact extremes, which no cumulative histogram keeps).
+  Histogram* response_tap = nullptr;
   std::uint64_t completions = 0, arrivals = 0, abandoned = 0, shed = 0, rejected = 0;
-  std::uint64_t c_iv = 0, a_iv = 0, ab_iv = 0, sh_iv = 0, rj_iv = 0, c_ms = 0;
-  double energy_iv = 0, energy_ms = 0;
+  std::uint64_t c_ms = 0;
+  double energy_ms = 0;
   double busy_energy_j = 0, busy_energy_ms = 0;  // attributed to completed requests
-  SimTime iv_start, ms_start;
+  SimTime ms_start;
 
   std::uint32_t operational() const noexcept {
     return static_cast<std::uint32_t>(gpus.size()) - failed - off - down;
@@ -175,7 +185,6 @@ struct ServingModel::Impl {
   std::vector<Rec> recs;
   std::uint32_t free_rec = kNil;
   std::vector<ClassStats> stats, stats_ms;  // [class * tiers + tier]; stats_ms: counters at warm-up end
-  std::vector<std::uint64_t> retries_iv, rejected_iv, given_up_iv;
   std::vector<std::uint64_t> retries_c, rejected_c, given_up_c;  // per class, since t = 0
   SimTime measure_start;
 
@@ -382,7 +391,7 @@ struct ServingModel::Impl {
       s.e2e.add(now - r.r.first_created.to_seconds() + rtt);
       TierStats& ts = cl.tiers[r.r.tier];
       ++ts.completed;
-      ts.response.record(resp);
+      cl.response_tap[r.r.tier].record(resp);
       free_rec_at(i);
     }
     cl.busy_energy_j += energy;
@@ -835,7 +844,6 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
     for (const auto& ctab : st.tables("clusters")) {
       Cluster cl;
       cl.name = ctab.text("name");
-      cl.iv_start = SimTime::zero();
       if (cl.name.empty() || !std::all_of(cl.name.begin(), cl.name.end(), [](char ch) {
             return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
           })) {
@@ -969,7 +977,6 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
   m.retries_c.assign(nc, 0);
   m.rejected_c.assign(nc, 0);
   m.given_up_c.assign(nc, 0);
-  m.retries_iv = m.rejected_iv = m.given_up_iv = m.retries_c;
   wl.set_sink(this);
 }
 
@@ -1024,42 +1031,46 @@ void ServingModel::start(Engine& engine) {
                         Sampling::interval_stat});
       }
     }
-    pr.add_group(std::move(cols), [this, ci](SimTime now, std::span<double> out) {
-      Impl& mm = *impl_;
-      Cluster& c = mm.clusters[ci];
-      const double dt = (now - c.iv_start).to_seconds();
-      out[0] = c.queue_iv.mean(c.queue_tw, now);
-      out[1] = c.busy_iv.mean(c.busy_tw, now);
+    // The probe keeps its own interval: snapshots of the cluster's cumulative counters and integrals at its
+    // previous sample, and the histograms the cluster records responses into.
+    auto prev = std::make_shared<IntervalSnapshot>();
+    prev->response.resize(m.tier_names.size());
+    cl.response_tap = prev->response.data();
+    pr.add_group(std::move(cols), [this, ci, prev](SimTime now, std::span<double> out) {
+      const Cluster& c = impl_->clusters[ci];
+      IntervalSnapshot& p = *prev;
+      const double dt = (now - p.power.start).to_seconds();
+      out[0] = p.queue.mean(c.queue_tw, now);
+      out[1] = p.busy.mean(c.busy_tw, now);
       out[2] = static_cast<double>(c.idle.size());
       out[3] = c.failed;
       out[4] = c.down;
       out[5] = c.operational();
-      out[6] = static_cast<double>(c.arrivals - c.a_iv);
-      const double done = static_cast<double>(c.completions - c.c_iv);
+      out[6] = static_cast<double>(c.arrivals - p.arrivals);
+      const double done = static_cast<double>(c.completions - p.completions);
       out[7] = dt > 0 ? done / dt : 0.0;
-      out[8] = static_cast<double>(c.rejected - c.rj_iv);
-      out[9] = static_cast<double>(c.abandoned - c.ab_iv);
-      out[10] = static_cast<double>(c.shed - c.sh_iv);
-      out[11] = c.power_iv.mean(c.power, now);
-      const double e = c.power.integral(now);
-      out[12] = done > 0 ? (e - c.energy_iv) / done : std::numeric_limits<double>::quiet_NaN();
+      out[8] = static_cast<double>(c.rejected - p.rejected);
+      out[9] = static_cast<double>(c.abandoned - p.abandoned);
+      out[10] = static_cast<double>(c.shed - p.shed);
+      out[11] = p.power.mean(c.power, now);
+      // The power window's integral at its start is the energy at the previous sample.
+      out[12] = done > 0 ? (c.power.integral(now) - p.power.integral_at_start) / done
+                         : std::numeric_limits<double>::quiet_NaN();
       std::size_t o = 13;
       static constexpr double qs[] = {0.5, 0.95, 0.99};
-      for (auto& ts : c.tiers) {
-        ts.response.interval().quantiles(qs, out.subspan(o, 3));
-        ts.response.roll();
+      for (Histogram& h : p.response) {
+        h.quantiles(qs, out.subspan(o, 3));
+        h.reset();
         o += 3;
       }
-      c.queue_iv.open(c.queue_tw, now);
-      c.busy_iv.open(c.busy_tw, now);
-      c.power_iv.open(c.power, now);
-      c.energy_iv = e;
-      c.c_iv = c.completions;
-      c.a_iv = c.arrivals;
-      c.rj_iv = c.rejected;
-      c.ab_iv = c.abandoned;
-      c.sh_iv = c.shed;
-      c.iv_start = now;
+      p.queue.open(c.queue_tw, now);
+      p.busy.open(c.busy_tw, now);
+      p.power.open(c.power, now);
+      p.completions = c.completions;
+      p.arrivals = c.arrivals;
+      p.rejected = c.rejected;
+      p.abandoned = c.abandoned;
+      p.shed = c.shed;
     });
   }
   for (std::size_t c = 0; c < m.class_names.size(); ++c) {
@@ -1068,14 +1079,16 @@ void ServingModel::start(Engine& engine) {
                   {g + "admission_rejected", "1", "attempts rejected by rate limits, quotas and drops in the interval",
                    Sampling::interval_count},
                   {g + "given_up", "1", "requests that failed for good (no retry left) in the interval", Sampling::interval_count}},
-                 [this, c](SimTime, std::span<double> out) {
-                   Impl& mm = *impl_;
-                   out[0] = static_cast<double>(mm.retries_c[c] - mm.retries_iv[c]);
-                   out[1] = static_cast<double>(mm.rejected_c[c] - mm.rejected_iv[c]);
-                   out[2] = static_cast<double>(mm.given_up_c[c] - mm.given_up_iv[c]);
-                   mm.retries_iv[c] = mm.retries_c[c];
-                   mm.rejected_iv[c] = mm.rejected_c[c];
-                   mm.given_up_iv[c] = mm.given_up_c[c];
+                 // The class's counters at the previous sample, kept by the probe.
+                 [this, c, retries = std::uint64_t{0}, rejected = std::uint64_t{0}, given_up = std::uint64_t{0}](
+                     SimTime, std::span<double> out) mutable {
+                   const Impl& mm = *impl_;
+                   out[0] = static_cast<double>(mm.retries_c[c] - retries);
+                   out[1] = static_cast<double>(mm.rejected_c[c] - rejected);
+                   out[2] = static_cast<double>(mm.given_up_c[c] - given_up);
+                   retries = mm.retries_c[c];
+                   rejected = mm.rejected_c[c];
+                   given_up = mm.given_up_c[c];
                  });
   }
 }
@@ -1145,7 +1158,6 @@ void ServingModel::on_warmup_end(SimTime now) {
     cl.c_ms = cl.completions;
     cl.energy_ms = cl.power.integral(now);
     cl.busy_energy_ms = cl.busy_energy_j;
-    for (auto& t : cl.tiers) t.response.reset_total();
   }
 }
 
