@@ -110,6 +110,18 @@ gpus = )" +
 )";
 }
 
+// Two chiller units and no spare carrying 14 kW of design heat for 16 GPUs kept 85 % busy with 20-s jobs, in
+// June: losing one unit overheats the GPUs.
+Options busy_chiller_loop() {
+  Options o;
+  o.start = "2025-06-01T00:00:00Z";
+  o.job_s = 20;
+  o.per_user_day = 0.85 * 16 / 20.0;
+  o.design_heat = "14 kW";
+  o.spares = 0;
+  return o;
+}
+
 // The run and its serving and facility models.
 struct Built {
   std::unique_ptr<test::BuiltRun> b;
@@ -224,15 +236,10 @@ TEST_CASE("a cooling-unit failure heats the GPUs until they throttle, slows serv
   // Two chiller units and no spare carry 14 kW of design heat; at 3 h one fails for 2 h. The loop's supply
   // air warms through its thermal mass, the dies pass 87 °C, the clocks drop and batches take longer; after
   // the repair the supply returns to its setpoint and the clocks to 1.
-  Options o;
-  o.start = "2025-06-01T00:00:00Z";
+  Options o = busy_chiller_loop();
   o.duration = "9 h";
   o.sample = "10 min";
   o.max_step = "2 s";
-  o.job_s = 20;
-  o.per_user_day = 0.85 * 16 / 20.0;
-  o.design_heat = "14 kW";
-  o.spares = 0;
   o.loop_extra = "[[sites.cooling.unit_failures]]\nat = \"3 h\"\nunits = 1\nduration = \"2 h\"\n";
   auto b = build(scenario(o));
   Capture cap({"facility/s/loop/supply_c", "facility/c/gpu_temp_max_c", "facility/c/clock_factor",
@@ -537,14 +544,9 @@ TEST_CASE("recording has no side effects: the sample interval changes no result 
   // evening peak, site energy — run with samples every 1 min, 7 min and 1 h, and every 61 s. A thermal step
   // of 7 s divides 7 min but neither 1 min, 61 s nor 1 h, so a probe that advanced the physics to the
   // sample instant would move the step grid, and with it temperatures, throttling, energy and water.
-  Options o;
-  o.start = "2025-06-01T00:00:00Z";
+  Options o = busy_chiller_loop();
   o.duration = "6 h";
   o.max_step = "7 s";
-  o.job_s = 20;
-  o.per_user_day = 0.85 * 16 / 20.0;
-  o.design_heat = "14 kW";
-  o.spares = 0;
   o.loop_extra = "[[sites.cooling.unit_failures]]\nat = \"2 h\"\nunits = 1\nduration = \"90 min\"\n";
   const auto summary_at = [&](const char* interval) {
     o.sample = interval;

@@ -50,6 +50,6 @@ const PlantKind kAirChiller{
                  .pump_pressure_pa = 200e3,
                  .water_dt_k = 5.6,
                  .chiller_plant = true},
-    .make = [](const PlantSpec& s) -> std::unique_ptr<Plant> { return std::make_unique<AirChillerPlant>(s); }};
+    .make = &make<AirChillerPlant>};
 
 }  // namespace dcsim::facility::plants

@@ -40,6 +40,6 @@ const PlantKind kFreeAir{
                  .pump_pressure_pa = 200e3,
                  .water_dt_k = 5.6,
                  .trim = true},
-    .make = [](const PlantSpec& s) -> std::unique_ptr<Plant> { return std::make_unique<FreeAirPlant>(s); }};
+    .make = &make<FreeAirPlant>};
 
 }  // namespace dcsim::facility::plants

@@ -45,6 +45,6 @@ const PlantKind kLiquidDryCooler{
                  .water_dt_k = 10,
                  .dry_coolers = true,
                  .trim = false},
-    .make = [](const PlantSpec& s) -> std::unique_ptr<Plant> { return std::make_unique<LiquidDryCoolerPlant>(s); }};
+    .make = &make<LiquidDryCoolerPlant>};
 
 }  // namespace dcsim::facility::plants

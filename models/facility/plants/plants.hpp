@@ -5,6 +5,12 @@
 
 namespace dcsim::facility::plants {
 
+// A kind's constructor for its PlantKind row.
+template <class P>
+std::unique_ptr<Plant> make(const PlantSpec& spec) {
+  return std::make_unique<P>(spec);
+}
+
 extern const PlantKind kAirChiller;       // air_chiller.cpp
 extern const PlantKind kLiquidDryCooler;  // liquid_dry_cooler.cpp
 extern const PlantKind kUnderwater;       // underwater.cpp

@@ -42,6 +42,6 @@ const PlantKind kSeawater{
                  .trim = false,
                  .water_hx_approach_k = 2.0,
                  .coils = true},
-    .make = [](const PlantSpec& s) -> std::unique_ptr<Plant> { return std::make_unique<SeawaterPlant>(s); }};
+    .make = &make<SeawaterPlant>};
 
 }  // namespace dcsim::facility::plants

@@ -28,6 +28,6 @@ const PlantKind kUnderwater{
                  .pump_pressure_pa = 200e3,
                  .water_dt_k = 5.6,
                  .water_hx_approach_k = 4.0},
-    .make = [](const PlantSpec& s) -> std::unique_ptr<Plant> { return std::make_unique<UnderwaterPlant>(s); }};
+    .make = &make<UnderwaterPlant>};
 
 }  // namespace dcsim::facility::plants
