@@ -12,6 +12,16 @@ const std::vector<std::string>& known_sections() {
   return k;
 }
 
+const ParamSchema& parameter_schema() {
+  static const ParamSchema s = [] {
+    ParamSchema x;
+    x.add(RunSettings::parameter_table());
+    x.add(queueing::MMcParams::parameter_table());
+    return x;
+  }();
+  return s;
+}
+
 void build(const Params& root, Run& run) {
   for (const auto& s : known_sections()) (void)root.has(s);  // known names, for "did you mean"
   const SimTime measured = run.settings().duration - run.settings().warmup;

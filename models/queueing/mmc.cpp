@@ -7,13 +7,31 @@
 
 namespace dcsim::queueing {
 
+const std::vector<ParamDef>& MMcParams::parameter_table() {
+  static const std::vector<ParamDef> t = {
+      {.key = "mmc", .type = ParamType::table, .basis = Basis::optional,
+       .help = "An M/M/c(/K) queue: the platform's validation model (Erlang C)."},
+      {.key = "mmc.arrival_rate", .kind = &qty::rate, .range = Range::positive(), .basis = Basis::required,
+       .help = "Poisson arrival rate λ."},
+      {.key = "mmc.service_rate", .kind = &qty::rate, .range = Range::positive(), .basis = Basis::required,
+       .help = "Service rate μ of one server (exponential service times)."},
+      {.key = "mmc.servers", .type = ParamType::integer, .range = Range::closed(1, 10'000'000),
+       .basis = Basis::required, .help = "Number of servers c."},
+      {.key = "mmc.capacity", .type = ParamType::integer, .range = Range::at_least(1), .basis = Basis::optional,
+       .source = "absent: no limit (M/M/c)",
+       .help = "Most customers in the system K (waiting and in service), at least c; arrivals beyond are blocked."},
+  };
+  return t;
+}
+
 MMcParams MMcParams::from(const Params& p) {
   MMcParams m;
-  m.arrival_rate = p.quantity("arrival_rate", qty::rate, Range::positive());
-  m.service_rate = p.quantity("service_rate", qty::rate, Range::positive());
-  m.servers = p.integer("servers", 1, 10'000'000);
+  m.arrival_rate = p.quantity("arrival_rate");
+  m.service_rate = p.quantity("service_rate");
+  m.servers = p.integer("servers");
   if (p.has("capacity")) {
-    m.capacity = p.integer("capacity", m.servers, std::numeric_limits<std::int64_t>::max());
+    m.capacity = p.integer("capacity");
+    if (*m.capacity < m.servers) p.fail("capacity", "an integer >= " + std::to_string(m.servers), "at least mmc.servers");
   }
   return m;
 }

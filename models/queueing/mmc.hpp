@@ -15,6 +15,7 @@
 #include <string>
 
 #include "sim/core/config.hpp"
+#include "sim/core/param_table.hpp"
 #include "sim/core/model.hpp"
 #include "sim/core/ring_buffer.hpp"
 #include "sim/core/stats.hpp"
@@ -28,6 +29,7 @@ struct MMcParams {
   std::optional<std::int64_t> capacity;  // K: customers in the system (waiting + in service)
 
   static MMcParams from(const Params& p);
+  static const std::vector<ParamDef>& parameter_table();
 };
 
 class MMcModel final : public Model {

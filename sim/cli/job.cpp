@@ -15,7 +15,7 @@ namespace dcsim::cli {
 
 namespace {
 void build_run(Job& job, bool fingerprint) {
-  const Params root(job.scenario.root, "");
+  const Params root(job.scenario.root, "", models::parameter_schema());
   RunSettings settings = RunSettings::from(root.table("simulation"));
   settings.fingerprint = fingerprint;
   job.run = std::make_unique<Run>(settings);

@@ -135,11 +135,23 @@ std::optional<std::string> did_you_mean(std::string_view word, const std::vector
 // The hint for an error: `did you mean "x"?` (values) or `did you mean 'x'?` (keys, quote '\''), or "".
 std::string did_you_mean_hint(std::string_view word, const std::vector<std::string>& candidates, char quote = '"');
 
+struct ParamDef;
+class ParamSchema;
+
+// A reader of one table of the scenario. With a schema (the program's parameter tables, param_table.hpp) a
+// key's kind, range, default and choices come from its declaration: `p.quantity("gpus")`. Reading a key
+// that no table declares is a std::logic_error (a programming error, caught by the tests), so every key a
+// model reads is documented and has exactly one default.
 class Params {
  public:
-  Params(const ConfigValue& table, std::string path);
+  Params(const ConfigValue& table, std::string path);  // without a schema (transition; tests of readers)
+  // The table at `path` ("sites[2].cooling[0]"); its pattern is the path with indices dropped.
+  Params(const ConfigValue& table, std::string path, const ParamSchema& schema);
 
   const std::string& path() const noexcept { return path_; }
+  // The path pattern of this table in the schema ("sites[].cooling[]").
+  const std::string& pattern() const noexcept { return pattern_; }
+  const ParamSchema* schema() const noexcept { return schema_; }
   const SourceLoc& loc() const noexcept { return table_->loc(); }
   // Location of a key's value, or of the table when the key is absent.
   SourceLoc loc(std::string_view key) const;
@@ -150,34 +162,51 @@ class Params {
   std::optional<std::string> string_value(std::string_view key) const;
   std::string key_path(std::string_view key) const;
 
-  // Quantities in the kind's canonical unit (see units.hpp).
-  double quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
-  double quantity(std::string_view key, const QuantityKind& kind, double def, Range r = {}) const;
-  std::optional<double> optional_quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
-  std::vector<double> quantities(std::string_view key, const QuantityKind& kind, Range r = {}) const;
-  SimTime duration(std::string_view key, Range r = Range::non_negative()) const;
-  SimTime duration(std::string_view key, SimTime def, Range r = Range::non_negative()) const;
-
-  std::int64_t integer(std::string_view key, std::int64_t lo, std::int64_t hi) const;
-  std::int64_t integer(std::string_view key, std::int64_t def, std::int64_t lo, std::int64_t hi) const;
+  // ---- reads driven by the parameter table ----
+  // Quantities in the kind's canonical unit (see units.hpp). Absent: the declared default, or an error
+  // when the key is required.
+  double quantity(std::string_view key) const;
+  // For keys whose default is derived from other keys: `derived` when absent.
+  double quantity_or(std::string_view key, double derived) const;
+  // For optional keys: nothing when absent.
+  std::optional<double> optional_quantity(std::string_view key) const;
+  std::vector<double> quantities(std::string_view key) const;
+  SimTime duration(std::string_view key) const;
+  SimTime duration_or(std::string_view key, SimTime derived) const;
+  std::optional<SimTime> optional_duration(std::string_view key) const;
+  std::int64_t integer(std::string_view key) const;
+  std::int64_t integer_or(std::string_view key, std::int64_t derived) const;
   bool boolean(std::string_view key) const;
-  bool boolean(std::string_view key, bool def) const;
   std::string text(std::string_view key) const;
-  std::string text(std::string_view key, std::string def) const;
   std::vector<std::string> texts(std::string_view key) const;
+  std::string choice(std::string_view key) const;
+  std::string choice_or(std::string_view key, std::string derived) const;
   // A UTC instant written as a TOML date-time (2025-03-25T00:00:00Z) or an ISO 8601 string.
-  std::int64_t datetime(std::string_view key, std::int64_t def) const;
+  std::int64_t datetime(std::string_view key) const;
   // An existing file; a relative path is taken relative to the directory of the file that contains the key.
   std::string file_path(std::string_view key) const;
-  // One of a fixed set of words; a wrong word gets a "did you mean".
-  std::string choice(std::string_view key, std::initializer_list<std::string_view> options) const;
-  std::string choice(std::string_view key, std::initializer_list<std::string_view> options, std::string def) const;
-
-  // A distribution of values of one kind, written as a quantity (deterministic) or a table:
+  // A distribution of values of the key's kind, written as a quantity (deterministic) or a table:
   //   { kind = "exponential", mean = "60 s" }   { kind = "lognormal", mean = "11.6 s", cv = 0.1 }
   //   { kind = "gamma", mean = ..., cv = ... }  { kind = "deterministic", value = ... }
   //   { kind = "uniform", min = ..., max = ... }
   //   { kind = "empirical", values = [...], weights = [...] }   { kind = "table", x = [...], cdf = [...] }
+  Distribution distribution(std::string_view key) const;
+  Distribution distribution_or(std::string_view key, const Distribution& derived) const;
+
+  // ---- explicit reads (transition: keys not yet in a table) ----
+  double quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
+  double quantity(std::string_view key, const QuantityKind& kind, double def, Range r = {}) const;
+  std::optional<double> optional_quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
+  std::vector<double> quantities(std::string_view key, const QuantityKind& kind, Range r = {}) const;
+  SimTime duration(std::string_view key, Range r) const;
+  SimTime duration(std::string_view key, SimTime def, Range r = Range::non_negative()) const;
+  std::int64_t integer(std::string_view key, std::int64_t lo, std::int64_t hi) const;
+  std::int64_t integer(std::string_view key, std::int64_t def, std::int64_t lo, std::int64_t hi) const;
+  bool boolean(std::string_view key, bool def) const;
+  std::string text(std::string_view key, std::string def) const;
+  std::int64_t datetime(std::string_view key, std::int64_t def) const;
+  std::string choice(std::string_view key, std::initializer_list<std::string_view> options) const;
+  std::string choice(std::string_view key, std::initializer_list<std::string_view> options, std::string def) const;
   Distribution distribution(std::string_view key, const QuantityKind& kind, Range values = Range::non_negative()) const;
   Distribution distribution(std::string_view key, const QuantityKind& kind, const Distribution& def,
                             Range values = Range::non_negative()) const;
@@ -196,14 +225,33 @@ class Params {
                                std::string hint = {}) const;
 
  private:
+  Params(const ConfigValue& table, std::string path, std::string pattern, const ParamSchema* schema);
   const ConfigValue* get(std::string_view key) const;       // marks asked + used; nullptr if absent
   const ConfigValue& require(std::string_view key, std::string_view expected) const;
+  // The key's declaration; nullptr for an undeclared key when the schema is lenient or absent
+  // (std::logic_error when `needed` or the schema is strict).
+  const ParamDef* decl(std::string_view key, bool needed) const;
+  // The key's value, or its declared default (nullptr when absent without one). `def_store` holds a default.
+  const ConfigValue* value_or_default(std::string_view key, const ParamDef& d, ConfigValue& def_store) const;
+  Params child(const ConfigValue& v, std::string path, std::string_view key, std::string suffix) const;
   double to_quantity(const ConfigValue& v, std::string_view kp, const QuantityKind& kind, Range r) const;
-  Distribution read_distribution(const ConfigValue& v, std::string_view key, const QuantityKind& kind,
+  SimTime to_duration(const ConfigValue& v, std::string_view kp, Range r) const;
+  std::int64_t to_integer(const ConfigValue& v, std::string_view kp, Range r) const;
+  bool to_boolean(const ConfigValue& v, std::string_view kp) const;
+  std::string to_choice(const ConfigValue& v, std::string_view kp, const std::vector<std::string>& options) const;
+  std::vector<double> to_quantities(const ConfigValue& v, std::string_view kp, const QuantityKind& kind,
+                                    Range r) const;
+  std::int64_t to_datetime(const ConfigValue& v, std::string_view kp) const;
+  Distribution read_distribution(const ConfigValue& v, std::string_view kp, const QuantityKind& kind,
                                  Range values) const;
 
   const ConfigValue* table_;
   std::string path_;
+  std::string pattern_;
+  const ParamSchema* schema_ = nullptr;
+
+  friend ConfigValue default_value(const ParamDef& d);
+  friend void check_defaults(const ParamSchema& s);
 };
 
 // Throws ConfigError for the first key (in file order) that no model asked for.

@@ -2,19 +2,42 @@
 
 namespace dcsim {
 
+const std::vector<ParamDef>& RunSettings::parameter_table() {
+  static const std::vector<ParamDef> t = {
+      {.key = "simulation", .type = ParamType::table, .basis = Basis::required,
+       .help = "The run: its span, warm-up, sampling, random seed and calendar."},
+      {.key = "simulation.duration", .type = ParamType::duration, .range = Range::positive(),
+       .basis = Basis::required, .help = "Simulated span of the run, from t = 0."},
+      {.key = "simulation.warmup", .type = ParamType::duration, .range = Range::non_negative(), .def = "0 s",
+       .basis = Basis::assumption, .source = "no warm-up unless the scenario asks for one",
+       .help = "Initial span excluded from the summary's statistics (shorter than the duration)."},
+      {.key = "simulation.sample_interval", .type = ParamType::duration, .range = Range::positive(),
+       .def = "1 min", .basis = Basis::assumption, .source = "resolves the diurnal cycle and thermal transients",
+       .help = "Interval between rows of the recorded time series (at most 1e8 rows per run)."},
+      {.key = "simulation.seed", .type = ParamType::integer, .range = Range::non_negative(), .def = "1",
+       .basis = Basis::assumption, .help = "Seed of every random stream of the run."},
+      {.key = "simulation.run_index", .type = ParamType::integer, .range = Range::non_negative(), .def = "0",
+       .basis = Basis::assumption, .help = "Replication index: runs with the same seed and different indices are independent."},
+      {.key = "simulation.start", .type = ParamType::datetime, .def = "2025-03-25T00:00:00Z",
+       .basis = Basis::sourced, .source = "the launch of image generation in the chat service, 25 March 2025 (the surge's day 0; FACTS F1)",
+       .help = "UTC instant of t = 0, for calendars (diurnal and weekly profiles, climates, prices)."},
+  };
+  return t;
+}
+
 RunSettings RunSettings::from(const Params& p) {
   RunSettings s;
-  s.duration = p.duration("duration", Range::positive());
-  s.warmup = p.duration("warmup", SimTime::zero(), Range::non_negative());
+  s.duration = p.duration("duration");
+  s.warmup = p.duration("warmup");
   if (s.warmup >= s.duration) p.fail("warmup", "a time shorter than simulation.duration");
-  s.sample_interval = p.duration("sample_interval", SimTime::minutes(1), Range::positive());
+  s.sample_interval = p.duration("sample_interval");
   if (s.sample_interval > s.duration) p.fail("sample_interval", "a time no longer than simulation.duration");
   if (s.duration / s.sample_interval > 100'000'000) {
     p.fail("sample_interval", "at most 1e8 samples per run", "raise the interval or shorten the run");
   }
-  s.seed = static_cast<std::uint64_t>(p.integer("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
-  s.run_index = static_cast<std::uint64_t>(p.integer("run_index", 0, 0, std::numeric_limits<std::int64_t>::max()));
-  s.start_epoch = p.datetime("start", s.start_epoch);
+  s.seed = static_cast<std::uint64_t>(p.integer("seed"));
+  s.run_index = static_cast<std::uint64_t>(p.integer("run_index"));
+  s.start_epoch = p.datetime("start");
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include "sim/core/config.hpp"
 #include "sim/core/engine.hpp"
 #include "sim/core/model.hpp"
+#include "sim/core/param_table.hpp"
 #include "sim/core/probes.hpp"
 
 namespace dcsim {
@@ -25,6 +26,8 @@ struct RunSettings {
 
   // Reads the [simulation] table: duration, warmup, sample_interval, seed, run_index, start.
   static RunSettings from(const Params& simulation);
+  // The [simulation] keys.
+  static const std::vector<ParamDef>& parameter_table();
 };
 
 struct RunOutcome {

@@ -27,7 +27,7 @@ struct BuiltRun {
 inline std::unique_ptr<BuiltRun> build_run(const std::string& text, std::uint64_t run_index = 0) {
   auto b = std::make_unique<BuiltRun>();
   b->cv = io::parse_toml(text, "test.toml");
-  const Params root(b->cv, "");
+  const Params root(b->cv, "", models::parameter_schema());
   RunSettings rs = RunSettings::from(root.table("simulation"));
   rs.run_index = run_index;
   b->run = std::make_unique<Run>(rs);

@@ -1,0 +1,608 @@
+// Params: reading one table of the scenario, through the parameter tables when there is a schema.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+#include "sim/core/calendar.hpp"
+#include "sim/core/config.hpp"
+#include "sim/core/param_table.hpp"
+
+namespace dcsim {
+
+namespace {
+
+std::string fmt(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+std::string join_words(const std::vector<std::string>& options) {
+  std::string s;
+  for (const auto& o : options) {
+    if (!s.empty()) s += ", ";
+    s += "\"" + o + "\"";
+  }
+  return s;
+}
+
+// "a power", "an energy".
+std::string a_kind(const QuantityKind& k) {
+  const bool vowel = std::string_view("aeiou").find(k.name.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(k.name);
+}
+
+Range int_range(std::int64_t lo, std::int64_t hi) {
+  Range r;
+  if (lo > std::numeric_limits<std::int64_t>::min()) r.lo = static_cast<double>(lo);
+  if (hi < std::numeric_limits<std::int64_t>::max()) r.hi = static_cast<double>(hi);
+  return r;
+}
+
+// "sites[2].clusters[0]" -> "sites[].clusters[]".
+std::string strip_indices(std::string_view path) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    out += path[i];
+    if (path[i] == '[') {
+      while (i + 1 < path.size() && path[i + 1] != ']') ++i;
+    }
+  }
+  return out;
+}
+
+[[noreturn]] void not_declared(std::string_view pattern, std::string_view key, std::string_view why) {
+  throw std::logic_error("scenario key '" + std::string(pattern.empty() ? key : std::string(pattern) + "." + std::string(key)) +
+                         "' " + std::string(why));
+}
+
+}  // namespace
+
+Params::Params(const ConfigValue& table, std::string path) : table_(&table), path_(std::move(path)) {
+  pattern_ = strip_indices(path_);
+  table.mark_used();
+}
+
+Params::Params(const ConfigValue& table, std::string path, const ParamSchema& schema)
+    : table_(&table), path_(std::move(path)), schema_(&schema) {
+  pattern_ = strip_indices(path_);
+  table.mark_used();
+}
+
+Params::Params(const ConfigValue& table, std::string path, std::string pattern, const ParamSchema* schema)
+    : table_(&table), path_(std::move(path)), pattern_(std::move(pattern)), schema_(schema) {
+  table.mark_used();
+}
+
+std::string Params::key_path(std::string_view key) const {
+  return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+}
+
+SourceLoc Params::loc(std::string_view key) const {
+  const ConfigValue* v = table_->find(key);
+  return v ? v->loc() : table_->loc();
+}
+
+const ParamDef* Params::decl(std::string_view key, bool needed) const {
+  if (!schema_) {
+    if (needed) not_declared(pattern_, key, "is read through the parameter tables by a reader without a schema");
+    return nullptr;
+  }
+  const ParamDef* d = schema_->resolve(pattern_, key);
+  if (!d && (needed || schema_->strict())) not_declared(pattern_, key, "is read but declared in no parameter table");
+  return d;
+}
+
+bool Params::has(std::string_view key) const {
+  (void)decl(key, false);
+  table_->note_asked(key);
+  return table_->find(key) != nullptr;
+}
+
+bool Params::is_table(std::string_view key) const {
+  (void)decl(key, false);
+  table_->note_asked(key);
+  const ConfigValue* v = table_->find(key);
+  return v && v->is_table();
+}
+
+std::optional<std::string> Params::string_value(std::string_view key) const {
+  (void)decl(key, false);
+  const ConfigValue* v = get(key);
+  if (!v || !v->is_string() || v->is_datetime()) return std::nullopt;
+  return v->as_string();
+}
+
+void Params::acknowledge(std::string_view key) const {
+  (void)decl(key, false);
+  table_->note_asked(key);
+  if (const ConfigValue* v = table_->find(key)) v->mark_used();
+}
+
+const ConfigValue* Params::get(std::string_view key) const {
+  table_->note_asked(key);
+  const ConfigValue* v = table_->find(key);
+  if (v) v->mark_used();
+  return v;
+}
+
+void Params::fail(std::string_view key, std::string expected, std::string hint) const {
+  const ConfigValue* v = table_->find(key);
+  if (v) throw ConfigError(v->loc(), key_path(key), std::move(expected), v->render(), std::move(hint));
+  // A missing key: point at the table, and suggest a present key that looks like a typo of it.
+  if (hint.empty()) {
+    std::vector<std::string> present;
+    for (const auto& [k, _] : table_->entries()) present.push_back(k);
+    hint = did_you_mean_hint(key, present, '\'');
+  }
+  throw ConfigError(table_->loc(), key_path(key), std::move(expected), "nothing (the key is missing)",
+                    std::move(hint));
+}
+
+void Params::fail_value(const ConfigValue& v, std::string_view kp, std::string expected, std::string hint) const {
+  throw ConfigError(v.loc(), std::string(kp), std::move(expected), v.render(), std::move(hint));
+}
+
+const ConfigValue& Params::require(std::string_view key, std::string_view expected) const {
+  const ConfigValue* v = get(key);
+  if (!v) fail(key, std::string(expected));
+  return *v;
+}
+
+const ConfigValue* Params::value_or_default(std::string_view key, const ParamDef& d, ConfigValue& store) const {
+  if (const ConfigValue* v = get(key)) return v;
+  if (d.def.empty()) return nullptr;
+  store = default_value(d);
+  return &store;
+}
+
+Params Params::child(const ConfigValue& v, std::string path, std::string_view key, std::string suffix) const {
+  std::string pat;
+  if (schema_) {
+    const ParamDef* d = schema_->resolve(pattern_, key);
+    pat = d ? normalize_pattern(d->key) : strip_indices(path);
+  } else {
+    pat = strip_indices(path);
+  }
+  return Params(v, std::move(path), pat + suffix, schema_);
+}
+
+// ---- conversions (shared by scenario values and declared defaults) ---------------------------------------
+
+double Params::to_quantity(const ConfigValue& v, std::string_view kp, const QuantityKind& kind, Range r) const {
+  const std::string unit(kind.unit);
+  const std::string expected = a_kind(kind) +
+                               (r.describe(unit).empty() ? "" : " " + r.describe(unit)) + " such as " +
+                               std::string(kind.example);
+  double x = 0;
+  if (v.is_number()) {
+    x = v.as_number();
+    if (kind.absolute_temperature && x < -273.15) fail_value(v, kp, expected, "below absolute zero");
+  } else if (v.is_datetime()) {
+    fail_value(v, kp, expected, "a date or time is not a quantity");
+  } else if (v.is_string()) {
+    try {
+      x = parse_quantity(v.as_string(), kind);
+    } catch (const UnitError& e) {
+      fail_value(v, kp, expected, e.what());
+    }
+  } else {
+    fail_value(v, kp, expected, v.type_name() + " cannot hold a quantity");
+  }
+  if (!std::isfinite(x)) fail_value(v, kp, expected, "not a finite number");
+  if (!r.contains(x)) fail_value(v, kp, expected, "out of range: " + fmt(x) + " " + unit);
+  return x;
+}
+
+SimTime Params::to_duration(const ConfigValue& v, std::string_view kp, Range r) const {
+  const double s = to_quantity(v, kp, qty::time, r);
+  try {
+    return SimTime::from_seconds(s);
+  } catch (const std::out_of_range& e) {
+    fail_value(v, kp, "a time within ±292 years", e.what());
+  }
+}
+
+std::int64_t Params::to_integer(const ConfigValue& v, std::string_view kp, Range r) const {
+  const std::string d = r.describe("");
+  const std::string expected = "an integer" + (d.empty() ? std::string() : " " + d);
+  if (v.type() != ConfigValue::Type::integer) fail_value(v, kp, expected);
+  if (!r.contains(static_cast<double>(v.as_integer()))) fail_value(v, kp, expected);
+  return v.as_integer();
+}
+
+bool Params::to_boolean(const ConfigValue& v, std::string_view kp) const {
+  if (v.type() != ConfigValue::Type::boolean) fail_value(v, kp, "true or false");
+  return v.as_bool();
+}
+
+std::string Params::to_choice(const ConfigValue& v, std::string_view kp, const std::vector<std::string>& options) const {
+  const std::string expected = "one of " + join_words(options);
+  if (!v.is_string()) fail_value(v, kp, expected);
+  for (const auto& o : options) {
+    if (v.as_string() == o) return v.as_string();
+  }
+  fail_value(v, kp, expected, did_you_mean_hint(v.as_string(), options));
+}
+
+std::vector<double> Params::to_quantities(const ConfigValue& v, std::string_view kp, const QuantityKind& kind,
+                                          Range r) const {
+  if (!v.is_array()) {
+    fail_value(v, kp, "an array of " + std::string(kind.name) + " values such as [" + std::string(kind.example) + ", ...]");
+  }
+  std::vector<double> out;
+  out.reserve(v.items().size());
+  for (std::size_t i = 0; i < v.items().size(); ++i) {
+    out.push_back(to_quantity(v.items()[i], std::string(kp) + "[" + std::to_string(i) + "]", kind, r));
+  }
+  return out;
+}
+
+std::int64_t Params::to_datetime(const ConfigValue& v, std::string_view kp) const {
+  const std::string expected = "a UTC date-time such as 2025-03-25T00:00:00Z";
+  if (!v.is_string()) fail_value(v, kp, expected);
+  const auto t = parse_utc(v.as_string());
+  if (!t) fail_value(v, kp, expected);
+  return *t;
+}
+
+// ---- reads driven by the parameter table ------------------------------------------------------------------
+
+namespace {
+[[noreturn]] void wrong_reader(const ParamDef& d, std::string_view how) {
+  throw std::logic_error("scenario key '" + d.key + "' " + std::string(how));
+}
+void expect_basis(const ParamDef& d, Basis b, std::string_view reader) {
+  if (d.basis != b) wrong_reader(d, "is read with " + std::string(reader) + " but its basis does not allow it");
+}
+const QuantityKind& kind_of(const ParamDef& d) {
+  if (!d.kind) wrong_reader(d, "is read as a quantity but declares no kind");
+  return *d.kind;
+}
+}  // namespace
+
+double Params::quantity(std::string_view key) const {
+  const ParamDef& d = *decl(key, true);
+  const QuantityKind& kind = kind_of(d);
+  ConfigValue store;
+  const ConfigValue* v = value_or_default(key, d, store);
+  if (!v) fail(key, a_kind(kind) + " such as " + std::string(kind.example));
+  return to_quantity(*v, key_path(key), kind, d.range);
+}
+
+double Params::quantity_or(std::string_view key, double derived) const {
+  const ParamDef& d = *decl(key, true);
+  expect_basis(d, Basis::derived, "quantity_or");
+  const ConfigValue* v = get(key);
+  return v ? to_quantity(*v, key_path(key), kind_of(d), d.range) : derived;
+}
+
+std::optional<double> Params::optional_quantity(std::string_view key) const {
+  const ParamDef& d = *decl(key, true);
+  expect_basis(d, Basis::optional, "optional_quantity");
+  const ConfigValue* v = get(key);
+  if (!v) return std::nullopt;
+  return to_quantity(*v, key_path(key), kind_of(d), d.range);
+}
+
+std::vector<double> Params::quantities(std::string_view key) const {
+  const ParamDef& d = *decl(key, true);
+  const QuantityKind& kind = kind_of(d);
+  ConfigValue store;
+  const ConfigValue* v = value_or_default(key, d, store);
+  if (!v) fail(key, "an array of " + std::string(kind.name) + " values");
+  return to_quantities(*v, key_path(key), kind, d.range);
+}
+
+SimTime Params::duration(std::string_view key) const {
+  const ParamDef* d = decl(key, false);
+  if (!d) return duration(key, Range::non_negative());
+  ConfigValue store;
+  const ConfigValue* v = value_or_default(key, *d, store);
+  if (!v) fail(key, "a time such as " + std::string(qty::time.example));
+  return to_duration(*v, key_path(key), d->range);
+}
+
+SimTime Params::duration_or(std::string_view key, SimTime derived) const {
+  const ParamDef& d = *decl(key, true);
+  expect_basis(d, Basis::derived, "duration_or");
+  const ConfigValue* v = get(key);
+  return v ? to_duration(*v, key_path(key), d.range) : derived;
+}
+
+std::optional<SimTime> Params::optional_duration(std::string_view key) const {
+  const ParamDef& d = *decl(key, true);
+  expect_basis(d, Basis::optional, "optional_duration");
+  const ConfigValue* v = get(key);
+  if (!v) return std::nullopt;
+  return to_duration(*v, key_path(key), d.range);
+}
+
+std::int64_t Params::integer(std::string_view key) const {
+  const ParamDef& d = *decl(key, true);
+  ConfigValue store;
+  const ConfigValue* v = value_or_default(key, d, store);
+  if (!v) {
+    const std::string r = d.range.describe("");
+    fail(key, "an integer" + (r.empty() ? std::string() : " " + r));
+  }
+  return to_integer(*v, key_path(key), d.range);
+}
+
+std::int64_t Params::integer_or(std::string_view key, std::int64_t derived) const {
+  const ParamDef& d = *decl(key, true);
+  expect_basis(d, Basis::derived, "integer_or");
+  const ConfigValue* v = get(key);
+  return v ? to_integer(*v, key_path(key), d.range) : derived;
+}
+
+bool Params::boolean(std::string_view key) const {
+  const ParamDef* d = decl(key, false);
+  ConfigValue store;
+  const ConfigValue* v = d ? value_or_default(key, *d, store) : get(key);
+  if (!v) fail(key, "true or false");
+  return to_boolean(*v, key_path(key));
+}
+
+std::string Params::text(std::string_view key) const {
+  const ParamDef* d = decl(key, false);
+  ConfigValue store;
+  const ConfigValue* v = d ? value_or_default(key, *d, store) : get(key);
+  if (!v || !v->is_string()) fail(key, "a string");
+  return v->as_string();
+}
+
+std::vector<std::string> Params::texts(std::string_view key) const {
+  (void)decl(key, false);
+  const ConfigValue& v = require(key, "an array of strings");
+  if (!v.is_array()) fail(key, "an array of strings");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.items().size(); ++i) {
+    const auto& e = v.items()[i];
+    if (!e.is_string()) fail_value(e, key_path(key) + "[" + std::to_string(i) + "]", "a string");
+    out.push_back(e.as_string());
+  }
+  return out;
+}
+
+std::string Params::choice(std::string_view key) const {
+  const ParamDef& d = *decl(key, true);
+  if (d.choices.empty()) wrong_reader(d, "is read as a choice but declares no choices");
+  ConfigValue store;
+  const ConfigValue* v = value_or_default(key, d, store);
+  if (!v) fail(key, "one of " + join_words(d.choices));
+  return to_choice(*v, key_path(key), d.choices);
+}
+
+std::string Params::choice_or(std::string_view key, std::string derived) const {
+  const ParamDef& d = *decl(key, true);
+  expect_basis(d, Basis::derived, "choice_or");
+  const ConfigValue* v = get(key);
+  return v ? to_choice(*v, key_path(key), d.choices) : derived;
+}
+
+std::int64_t Params::datetime(std::string_view key) const {
+  const ParamDef& d = *decl(key, true);
+  ConfigValue store;
+  const ConfigValue* v = value_or_default(key, d, store);
+  if (!v) fail(key, "a UTC date-time such as 2025-03-25T00:00:00Z");
+  return to_datetime(*v, key_path(key));
+}
+
+std::string Params::file_path(std::string_view key) const {
+  (void)decl(key, false);
+  const ConfigValue& v = require(key, "a string");
+  if (!v.is_string()) fail(key, "a string");
+  const std::string p = v.as_string();
+  if (p.empty()) fail(key, "a file path");
+  const std::filesystem::path fp(p);
+  const SourceLoc l = loc(key);
+  std::string resolved = p;
+  // Relative to the scenario file's directory; an override from the command line is relative to the
+  // working directory.
+  if (!fp.is_absolute() && l.line != 0) {
+    resolved = (std::filesystem::path(l.file).parent_path() / fp).lexically_normal().string();
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(resolved, ec)) {
+    fail(key, "a readable file", "no such file: " + resolved);
+  }
+  return resolved;
+}
+
+Distribution Params::distribution(std::string_view key) const {
+  const ParamDef& d = *decl(key, true);
+  const QuantityKind& kind = kind_of(d);
+  ConfigValue store;
+  const ConfigValue* v = value_or_default(key, d, store);
+  if (!v) fail(key, a_kind(kind) + " or a distribution table such as { kind = \"exponential\", mean = " +
+                        std::string(kind.example) + " }");
+  return read_distribution(*v, key_path(key), kind, d.range);
+}
+
+Distribution Params::distribution_or(std::string_view key, const Distribution& derived) const {
+  const ParamDef& d = *decl(key, true);
+  expect_basis(d, Basis::derived, "distribution_or");
+  const ConfigValue* v = get(key);
+  return v ? read_distribution(*v, key_path(key), kind_of(d), d.range) : derived;
+}
+
+// ---- explicit reads (transition) ---------------------------------------------------------------------------
+
+double Params::quantity(std::string_view key, const QuantityKind& kind, Range r) const {
+  (void)decl(key, false);
+  const ConfigValue* v = get(key);
+  if (!v) fail(key, a_kind(kind) + " such as " + std::string(kind.example));
+  return to_quantity(*v, key_path(key), kind, r);
+}
+
+double Params::quantity(std::string_view key, const QuantityKind& kind, double def, Range r) const {
+  (void)decl(key, false);
+  const ConfigValue* v = get(key);
+  return v ? to_quantity(*v, key_path(key), kind, r) : def;
+}
+
+std::optional<double> Params::optional_quantity(std::string_view key, const QuantityKind& kind, Range r) const {
+  (void)decl(key, false);
+  const ConfigValue* v = get(key);
+  if (!v) return std::nullopt;
+  return to_quantity(*v, key_path(key), kind, r);
+}
+
+std::vector<double> Params::quantities(std::string_view key, const QuantityKind& kind, Range r) const {
+  (void)decl(key, false);
+  const ConfigValue& v = require(key, "an array of " + std::string(kind.name) + " values");
+  return to_quantities(v, key_path(key), kind, r);
+}
+
+SimTime Params::duration(std::string_view key, Range r) const {
+  (void)decl(key, false);
+  return to_duration(require(key, "a time such as " + std::string(qty::time.example)), key_path(key), r);
+}
+
+SimTime Params::duration(std::string_view key, SimTime def, Range r) const {
+  if (!has(key)) return def;
+  return duration(key, r);
+}
+
+std::int64_t Params::integer(std::string_view key, std::int64_t lo, std::int64_t hi) const {
+  (void)decl(key, false);
+  const Range r = int_range(lo, hi);
+  const std::string d = r.describe("");
+  return to_integer(require(key, "an integer" + (d.empty() ? std::string() : " " + d)), key_path(key), r);
+}
+
+std::int64_t Params::integer(std::string_view key, std::int64_t def, std::int64_t lo, std::int64_t hi) const {
+  if (!has(key)) return def;
+  return integer(key, lo, hi);
+}
+
+bool Params::boolean(std::string_view key, bool def) const {
+  if (!has(key)) return def;
+  return to_boolean(require(key, "true or false"), key_path(key));
+}
+
+std::string Params::text(std::string_view key, std::string def) const {
+  if (!has(key)) return def;
+  const ConfigValue& v = require(key, "a string");
+  if (!v.is_string()) fail(key, "a string");
+  return v.as_string();
+}
+
+std::int64_t Params::datetime(std::string_view key, std::int64_t def) const {
+  (void)decl(key, false);
+  const ConfigValue* v = get(key);
+  if (!v) return def;
+  return to_datetime(*v, key_path(key));
+}
+
+std::string Params::choice(std::string_view key, std::initializer_list<std::string_view> options) const {
+  (void)decl(key, false);
+  const std::vector<std::string> opts(options.begin(), options.end());
+  return to_choice(require(key, "one of " + join_words(opts)), key_path(key), opts);
+}
+
+std::string Params::choice(std::string_view key, std::initializer_list<std::string_view> options,
+                           std::string def) const {
+  if (!has(key)) return def;
+  return choice(key, options);
+}
+
+Distribution Params::distribution(std::string_view key, const QuantityKind& kind, Range values) const {
+  (void)decl(key, false);
+  const ConfigValue* v = get(key);
+  if (!v) fail(key, a_kind(kind) + " or a distribution table such as { kind = \"exponential\", mean = " +
+                        std::string(kind.example) + " }");
+  return read_distribution(*v, key_path(key), kind, values);
+}
+
+Distribution Params::distribution(std::string_view key, const QuantityKind& kind, const Distribution& def,
+                                  Range values) const {
+  (void)decl(key, false);
+  const ConfigValue* v = get(key);
+  return v ? read_distribution(*v, key_path(key), kind, values) : def;
+}
+
+// ---- tables -----------------------------------------------------------------------------------------------
+
+Params Params::table(std::string_view key) const {
+  (void)decl(key, false);
+  const ConfigValue& v = require(key, "a table");
+  if (!v.is_table()) fail(key, "a table");
+  return child(v, key_path(key), key, "");
+}
+
+std::optional<Params> Params::optional_table(std::string_view key) const {
+  (void)decl(key, false);
+  const ConfigValue* v = get(key);
+  if (!v) return std::nullopt;
+  if (!v->is_table()) fail(key, "a table");
+  return child(*v, key_path(key), key, "");
+}
+
+std::vector<Params> Params::tables(std::string_view key) const {
+  (void)decl(key, false);
+  const ConfigValue* v = get(key);
+  std::vector<Params> out;
+  if (!v) return out;
+  if (v->is_table()) {
+    // A single table where an array of tables is expected: accept it as one element.
+    out.push_back(child(*v, key_path(key), key, "[]"));
+    return out;
+  }
+  if (!v->is_array()) fail(key, "an array of tables ([[" + key_path(key) + "]])");
+  for (std::size_t i = 0; i < v->items().size(); ++i) {
+    const ConfigValue& e = v->items()[i];
+    const std::string kp = key_path(key) + "[" + std::to_string(i) + "]";
+    if (!e.is_table()) fail_value(e, kp, "a table");
+    out.push_back(child(e, kp, key, "[]"));
+  }
+  return out;
+}
+
+std::vector<std::string> Params::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [k, _] : table_->entries()) out.push_back(k);
+  return out;
+}
+
+// ---- distributions ----------------------------------------------------------------------------------------
+
+Distribution Params::read_distribution(const ConfigValue& v, std::string_view kp, const QuantityKind& kind,
+                                       Range values) const {
+  if (!v.is_table()) return Distribution::deterministic(to_quantity(v, kp, kind, values));
+  // The parameters of a distribution are part of its value, not keys of their own in the tables.
+  const Params d(v, std::string(kp));
+  const std::string k = d.choice("kind", {"deterministic", "exponential", "lognormal", "gamma", "uniform", "empirical", "table"});
+  const Range pos = Range::positive();
+  try {
+    if (k == "deterministic") return Distribution::deterministic(d.quantity("value", kind, values));
+    if (k == "exponential") return Distribution::exponential(d.quantity("mean", kind, pos));
+    if (k == "lognormal") return Distribution::lognormal(d.quantity("mean", kind, pos), d.quantity("cv", qty::dimensionless, Range::non_negative()));
+    if (k == "gamma") return Distribution::gamma(d.quantity("mean", kind, pos), d.quantity("cv", qty::dimensionless, Range::non_negative()));
+    if (k == "uniform") {
+      const double lo = d.quantity("min", kind, values);
+      const double hi = d.quantity("max", kind, values);
+      if (hi < lo) d.fail("max", "a value >= min");
+      return Distribution::uniform(lo, hi);
+    }
+    if (k == "empirical") {
+      auto vals = d.quantities("values", kind, values);
+      auto w = d.has("weights") ? d.quantities("weights", qty::dimensionless, Range::non_negative())
+                                : std::vector<double>(vals.size(), 1.0);
+      if (w.size() != vals.size()) d.fail("weights", "one weight per value (" + std::to_string(vals.size()) + ")");
+      return Distribution::empirical(std::move(vals), std::move(w));
+    }
+    auto x = d.quantities("x", kind, values);
+    auto c = d.quantities("cdf", qty::fraction, Range::unit_interval());
+    if (c.size() != x.size()) d.fail("cdf", "one cdf value per x (" + std::to_string(x.size()) + ")");
+    return Distribution::table(std::move(x), std::move(c));
+  } catch (const std::invalid_argument& e) {
+    if (dynamic_cast<const UnitError*>(&e)) throw;
+    throw ConfigError(v.loc(), std::string(kp), "a valid " + k + " distribution", v.render(), e.what());
+  }
+}
+
+}  // namespace dcsim
