@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "models/queueing/erlang.hpp"
 
@@ -57,6 +58,13 @@ void MMcModel::start(Engine& engine) {
 void MMcModel::register_probes() {
   ProbeRegistry& pr = engine_->probes();
   const std::string g = name_ + "/";
+  struct Interval {
+    TimeWindow queue, busy;
+    std::uint64_t arrivals_at = 0, completions_at = 0;
+    Histogram waits;
+  };
+  auto iv = std::make_shared<Interval>();
+  wait_tap_ = &iv->waits;
   pr.add_group(
       {{g + "queue_length", "1", "customers waiting, time-averaged over the interval", Sampling::interval_mean},
        {g + "busy_servers", "1", "servers busy, time-averaged over the interval", Sampling::interval_mean},
@@ -69,21 +77,22 @@ void MMcModel::register_probes() {
         Sampling::interval_stat},
        {g + "wait_p95_s", "s", "95th percentile wait in queue (same customers)", Sampling::interval_stat},
        {g + "wait_p99_s", "s", "99th percentile wait in queue (same customers)", Sampling::interval_stat}},
-      [this](SimTime now, std::span<double> out) {
-        out[0] = queue_interval_.mean(queue_len_, now);
-        out[1] = busy_interval_.mean(busy_servers_, now);
+      // The probe owns its interval state: the model only feeds the interval histogram through a tap, so a
+      // recorder's sampling changes nothing the model computes.
+      [this, iv](SimTime now, std::span<double> out) {
+        out[0] = iv->queue.mean(queue_len_, now);
+        out[1] = iv->busy.mean(busy_servers_, now);
         out[2] = static_cast<double>(in_system());
-        out[3] = static_cast<double>(arrivals_ - arrivals_at_interval_);
-        out[4] = static_cast<double>(completions_ - completions_at_interval_);
-        const Histogram& h = wait_hist_.interval();
-        out[5] = h.mean();
+        out[3] = static_cast<double>(arrivals_ - iv->arrivals_at);
+        out[4] = static_cast<double>(completions_ - iv->completions_at);
+        out[5] = iv->waits.mean();
         static constexpr double qs[] = {0.5, 0.95, 0.99};
-        h.quantiles(qs, out.subspan(6, 3));
-        wait_hist_.roll();
-        queue_interval_.open(queue_len_, now);
-        busy_interval_.open(busy_servers_, now);
-        arrivals_at_interval_ = arrivals_;
-        completions_at_interval_ = completions_;
+        iv->waits.quantiles(qs, out.subspan(6, 3));
+        iv->waits.reset();
+        iv->queue.open(queue_len_, now);
+        iv->busy.open(busy_servers_, now);
+        iv->arrivals_at = arrivals_;
+        iv->completions_at = completions_;
       });
 }
 
@@ -96,6 +105,7 @@ void MMcModel::begin_service(SimTime arrived) {
   wait_tally_.add(wait);
   wait_batches_.add(wait);
   wait_hist_.record(wait);
+  if (wait_tap_) wait_tap_->record(wait);
   response_tally_.add(wait + service);
   if (wait > 0) ++waited_;
   engine_->schedule_in(SimTime::from_seconds(service), phase::serving, [this] { on_departure(); });
@@ -141,7 +151,7 @@ void MMcModel::on_warmup_end(SimTime now) {
   wait_tally_.reset();
   response_tally_.reset();
   wait_batches_ = BatchMeans(batch_size_);
-  wait_hist_.reset_total();
+  wait_hist_.reset();
 }
 
 void MMcModel::finish(SimTime now, Summary& s) {
@@ -165,7 +175,7 @@ void MMcModel::finish(SimTime now, Summary& s) {
   s.add(g + "mean_response_s", w, "s", "mean response time W = wait + service");
   s.add(g + "prob_wait", wait_tally_.count() ? static_cast<double>(waited_) / static_cast<double>(wait_tally_.count()) : 0.0,
         "1", "fraction of customers who waited (Erlang C's P_W)");
-  const Histogram& h = wait_hist_.total();
+  const Histogram& h = wait_hist_;
   static constexpr double qs[] = {0.5, 0.95, 0.99, 0.999};
   double q[4];
   h.quantiles(qs, q);

@@ -74,11 +74,9 @@ class MMcModel final : public Model {
   Tally wait_tally_, response_tally_;
   std::uint64_t batch_size_;
   BatchMeans wait_batches_;
-  IntervalHistogram wait_hist_;
-  // Per sampling interval.
-  SimTime interval_start_;
-  std::uint64_t arrivals_at_interval_ = 0, completions_at_interval_ = 0;
-  TimeWindow queue_interval_, busy_interval_;
+  Histogram wait_hist_;
+  // The waits probe's interval histogram (owned by the probe), fed as customers start service.
+  Histogram* wait_tap_ = nullptr;
 };
 
 }  // namespace dcsim::queueing

@@ -1,4 +1,4 @@
-// The dcsim command: run, validate, info.
+// The dcsim command: run, validate, info, keys.
 //
 // Exit codes: 0 success; 1 a run-time failure (a broken invariant, an I/O error); 2 bad input or usage
 // (nothing is written); 128 + signal when interrupted by SIGINT or SIGTERM (the output stays OUT.partial,
@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/program_options.hpp>
 #include <csignal>
@@ -54,6 +55,8 @@ const char* kUsage =
     "                        check a scenario (units, ranges, unknown keys) without running it\n"
     "  info OUT.h5 [--scenario]\n"
     "                        show an output file's metadata, series and summary\n"
+    "  keys [SECTION] [--markdown]\n"
+    "                        the reference of every scenario key: type, unit, default, range, basis, help\n"
     "\n"
     "options:\n"
     "  -h, --help            this help (dcsim <command> --help for a command's options)\n"
@@ -275,6 +278,43 @@ int cmd_info(const std::vector<std::string>& args) {
   return kOk;
 }
 
+int cmd_keys(const std::vector<std::string>& args) {
+  po::options_description desc("dcsim keys [SECTION] [options]");
+  desc.add_options()("help,h", "this help")("section", po::value<std::string>(), "only this section (e.g. workload, sites)")(
+      "markdown", "print Markdown (docs/scenario-keys.md is this output)");
+  po::positional_options_description pos;
+  pos.add("section", 1);
+  const CommandLine cl = parse(args, desc, pos);
+  if (cl.help) {
+    std::cout << desc << "\n";
+    return kOk;
+  }
+  const ParamSchema& schema = models::parameter_schema();
+  const std::string section = cl.vm.count("section") ? cl.vm["section"].as<std::string>() : std::string();
+  const auto sections = schema.sections();
+  if (!section.empty() && std::find(sections.begin(), sections.end(), section) == sections.end()) {
+    std::string list;
+    for (const auto& s : sections) list += (list.empty() ? "" : ", ") + s;
+    std::string hint = did_you_mean_hint(section, sections, '\'');
+    std::cerr << "dcsim keys: unknown section '" << section << "'" << (hint.empty() ? "" : " (" + hint + ")")
+              << "; sections: " << list << "\n";
+    return kBadInput;
+  }
+  const bool md = cl.vm.count("markdown") > 0;
+  if (md) {
+    std::cout << "# Scenario keys\n\n"
+                 "Every key a scenario can hold, generated from the models' parameter tables by\n"
+                 "`dcsim keys --markdown` (a test fails when this file differs; regenerate it with\n"
+                 "`./build/release/dcsim keys --markdown > docs/scenario-keys.md`). Paths name array elements\n"
+                 "`[]` and names the scenario chooses `<name>`. A bare number means the unit in the type column.\n"
+                 "*Basis* says where a default comes from: **sourced** (with the source), an **assumption** (with\n"
+                 "the reason), **derived** from other keys, or none: **required** keys must be given, **optional**\n"
+                 "keys switch a feature on.\n\n";
+  }
+  std::cout << render_keys(schema, section, md);
+  return kOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -297,6 +337,7 @@ int main(int argc, char** argv) {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "validate") return cmd_validate(args);
     if (cmd == "info") return cmd_info(args);
+    if (cmd == "keys") return cmd_keys(args);
   } catch (const po::error& e) {
     std::cerr << "dcsim " << cmd << ": " << e.what() << "\n(see dcsim " << cmd << " --help)\n";
     return kBadInput;

@@ -111,3 +111,23 @@ TEST_CASE("M/M/c/K rejects arrivals beyond its capacity and conserves customers"
   // Standard error of a proportion from ~2e6 correlated arrivals: allow 0.005 absolute.
   CHECK(measured == Approx(blocking).margin(0.005));
 }
+
+TEST_CASE("the M/M/c probes own their interval state: the sample interval changes no result", "[mmc][sampling]") {
+  const auto summary_at = [](const std::string& interval) {
+    auto b = test::build_run("[simulation]\nduration = \"3 h\"\nwarmup = \"20 min\"\nsample_interval = \"" + interval +
+                             "\"\n[mmc]\narrival_rate = \"7 /s\"\nservice_rate = \"1 /s\"\nservers = 8\ncapacity = 40\n");
+    b->run->execute();
+    return b->run->summarize();
+  };
+  const Summary ref = summary_at("1 min");
+  for (const char* interval : {"7 min", "1 h", "61 s"}) {
+    const Summary s = summary_at(interval);
+    REQUIRE(s.entries().size() == ref.entries().size());
+    for (std::size_t i = 0; i < ref.entries().size(); ++i) {
+      const auto& a = ref.entries()[i];
+      if (a.name == "run.samples" || a.name == "run.events") continue;  // sampling is counted in these two
+      INFO(interval << ": " << a.name);
+      CHECK(a.value == s.entries()[i].value);  // bit for bit
+    }
+  }
+}
