@@ -58,7 +58,7 @@ void strip_facility(ConfigValue& root) {
 FleetRun run_fleet(const std::vector<std::string>& overrides, bool facility = true) {
   io::Scenario sc = io::load_scenario(DCSIM_SOURCE_DIR "/scenarios/surge_fleet.toml", overrides);
   if (!facility) strip_facility(sc.root);
-  const Params root(sc.root, "");
+  const Params root(sc.root, "", models::parameter_schema());
   Run run(RunSettings::from(root.table("simulation")));
   models::build(root, run);
   run.execute();

@@ -27,12 +27,11 @@ TEST_CASE("overrides set values, create keys and address array elements", "[scen
   io::apply_override(v, "mmc.arrival_rate=2 /s");  // not TOML: taken as a string
   io::apply_override(v, "sites[1].gpus=64");
   io::apply_override(v, "simulation.seed=9");  // creates [simulation]
-  const Params p(v, "");
-  CHECK(p.table("mmc").integer("servers", 1, 100) == 32);
-  CHECK(p.table("mmc").quantity("arrival_rate", qty::rate) == 2);
-  CHECK(p.tables("sites")[1].integer("gpus", 1, 100) == 64);
-  CHECK(p.table("simulation").integer("seed", 0, 100) == 9);
-  CHECK(p.table("mmc").loc("servers").to_string() == "--set mmc.servers=32");
+  CHECK(v.find("mmc")->find("servers")->as_integer() == 32);
+  CHECK(v.find("mmc")->find("arrival_rate")->as_string() == "2 /s");
+  CHECK(v.find("sites")->items()[1].find("gpus")->as_integer() == 64);
+  CHECK(v.find("simulation")->find("seed")->as_integer() == 9);
+  CHECK(v.find("mmc")->find("servers")->loc().to_string() == "--set mmc.servers=32");
   CHECK_THROWS_WITH(io::apply_override(v, "sites[5].gpus=1"), Catch::Contains("out of range"));
   CHECK_THROWS_WITH(io::apply_override(v, "mmc.servers.x=1"), Catch::Contains("not a table"));
   CHECK_THROWS_WITH(io::apply_override(v, "noequals"), Catch::Contains("key.path=value"));
@@ -62,13 +61,13 @@ name = "lulea"
   const std::string out = io::to_toml(v);
   const ConfigValue back = io::parse_toml(out, "resolved.toml");
   CHECK(io::to_toml(back) == out);
-  const Params p(back, "");
-  CHECK(p.table("simulation").integer("seed", 0, 100) == 7);
-  CHECK(p.table("simulation").quantity("ratio", qty::dimensionless) == 0.1);
-  CHECK(p.table("simulation").quantity("big", qty::dimensionless) == 1e300);
-  CHECK(p.tables("sites")[0].table("cooling").text("kind") == "seawater");
-  CHECK(p.tables("sites")[1].text("name") == "lulea");
-  CHECK(p.text("title") == "a \"quoted\" name");
+  const ConfigValue& sim = *back.find("simulation");
+  CHECK(sim.find("seed")->as_integer() == 7);
+  CHECK(sim.find("ratio")->as_number() == 0.1);
+  CHECK(sim.find("big")->as_number() == 1e300);
+  CHECK(back.find("sites")->items()[0].find("cooling")->find("kind")->as_string() == "seawater");
+  CHECK(back.find("sites")->items()[1].find("name")->as_string() == "lulea");
+  CHECK(back.find("title")->as_string() == "a \"quoted\" name");
 }
 
 TEST_CASE("a missing scenario file is a located error", "[scenario]") {
