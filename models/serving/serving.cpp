@@ -156,7 +156,7 @@ struct ServingModel::Impl {
   ServingModel* self = nullptr;
   ConfigValue empty_table;  // stands for an absent [serving]
   double horizon_s = 0;
-  workload::WorkloadModel* wl = nullptr;
+  workload::RequestSource* wl = nullptr;
   Engine* engine = nullptr;
   Calendar calendar;
   std::vector<std::string> class_names, tier_names;
@@ -517,7 +517,7 @@ struct ServingModel::Impl {
           rule.day = day;
           rule.today = 0;
         }
-        const double users = wl->active_users(now) * wl->tiers()[r.tier].share;
+        const double users = wl->active_users(now) * wl->tier_share(r.tier);
         const double m = users > 0 ? static_cast<double>(rule.today) / users : kInf;
         ++rule.today;
         if (admission_rng.bernoulli(prob_at_least(rule.quota, m, rule.quota_shape))) {
@@ -776,15 +776,15 @@ struct ServingModel::Impl {
 
 ServingModel::~ServingModel() = default;
 
-ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::WorkloadModel& wl)
+ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::RequestSource& wl)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.self = this;
   m.wl = &wl;
   m.calendar = Calendar(rs.start_epoch);
   m.horizon_s = rs.duration.to_seconds();
-  for (const auto& c : wl.classes()) m.class_names.push_back(c.name);
-  for (const auto& t : wl.tiers()) m.tier_names.push_back(t.name);
+  for (std::size_t c = 0; c < wl.class_count(); ++c) m.class_names.push_back(wl.class_name(c));
+  for (std::size_t k = 0; k < wl.tier_count(); ++k) m.tier_names.push_back(wl.tier_name(k));
   const std::size_t nc = m.class_names.size(), nt = m.tier_names.size();
 
   const Params sv = root.has("serving") ? root.table("serving") : Params(m.empty_table, "serving");
