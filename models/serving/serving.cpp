@@ -1,103 +1,19 @@
+// The serving model's life: building it from the spec (spec.cpp reads the scenario), start (random
+// streams, the initial fleet, probes), the end-of-run invariants, and the accessors and levers other models
+// couple through (hazard, clocks, shutdowns). The rest is in the files listed in impl.hpp.
 #include "models/serving/serving.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <span>
+#include <string>
 
 #include "models/power/electrical.hpp"
-#include "sim/core/calendar.hpp"
+#include "models/serving/impl.hpp"
 
 namespace dcsim::serving {
-
-namespace {
-
-constexpr std::uint32_t kNil = std::numeric_limits<std::uint32_t>::max();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kYear = 365.25 * 86400.0;
-
-enum RecState : std::uint8_t { kFreeRec, kQueued, kInService, kRetryWait };
-enum GpuState : std::uint8_t { kIdle, kBusy, kFailed, kOff, kDown };
-
-struct Rec {
-  workload::Request r;
-  EventHandle timer;
-  double start_s = 0;  // when service started
-  std::uint32_t prev = kNil, next = kNil;
-  std::uint32_t cluster = 0;
-  std::uint8_t lane = 0;
-  std::uint8_t state = kFreeRec;
-};
-
-struct Lane {
-  std::uint32_t head = kNil, tail = kNil;
-  std::uint64_t size = 0;
-};
-
-struct Gpu {
-  double power_w = 0;
-  double last_s = 0;
-  double energy_j = 0;
-  double batch_start_s = 0;
-  EventHandle done;
-  std::uint32_t group = 0;
-  std::uint32_t idle_pos = kNil;  // position in the idle stack
-  std::uint16_t batch = 0;
-  std::uint8_t state = kOff;
-  bool leaving = false;
-};
-
-struct Group {
-  double power_w = 0;
-  double clock = 1.0;
-  std::uint32_t first = 0, count = 0;
-  bool down = false;
-};
-
-struct TierStats {
-  std::uint64_t arrivals = 0, completed = 0, abandoned = 0, shed = 0, rejected = 0;
-};
-
-struct ClassStats {
-  std::uint64_t attempts = 0, first_attempts = 0, retries = 0, completed = 0, abandoned = 0, shed = 0;
-  std::uint64_t rejected[kRejectReasons] = {};
-  std::uint64_t given_up = 0;
-  SumStat response, wait, e2e;
-  Histogram response_hist;
-};
-
-struct Rule {
-  std::size_t tier = 0;
-  std::size_t cls = std::numeric_limits<std::size_t>::max();  // max: every class
-  bool has_bucket = false;
-  TokenBucket bucket;
-  int quota = 0;
-  double quota_shape = kInf;
-  std::int64_t day = std::numeric_limits<std::int64_t>::min();
-  std::uint64_t today = 0;  // attempts today
-  double drop = 0;
-  double shed_delay_s = kInf;
-};
-
-struct FleetChange {
-  double at_s = 0;
-  std::size_t cluster = 0;
-  enum class Kind { add, remove, drain } kind = Kind::add;
-  std::uint32_t gpus = 0;
-  double duration_s = 0;  // drain
-  std::vector<std::uint32_t> drained;
-};
-
-enum class Policy { round_robin, weighted, jsq, power_of_d, least_expected_delay };
-
-// A cluster probe's view at its previous sample: windows and counters to take differences against, and the
-// histograms of the responses completed since (per tier).
-struct IntervalSnapshot {
-  TimeWindow queue, busy, power;
-  std::uint64_t arrivals = 0, completions = 0, rejected = 0, abandoned = 0, shed = 0;
-  std::vector<Histogram> response;
-};
-
-}  // namespace
 
 const char* to_string(Reject r) noexcept {
   switch (r) {
@@ -109,669 +25,6 @@ const char* to_string(Reject r) noexcept {
   return "?";
 }
 
-struct ServingModel::Cluster {
-  std::string name;
-  std::size_t site = 0, cls = 0;
-  const GpuType* type = nullptr;
-  const ServiceModel* svc = nullptr;
-  std::uint32_t max_batch = 1;
-  SimTime max_wait;
-  std::uint64_t queue_capacity = std::numeric_limits<std::uint64_t>::max();
-  double overhead_per_gpu_w = 0;
-  std::uint32_t gpus_per_group = 8;
-  double weight = 1;
-
-  std::vector<Gpu> gpus;
-  std::vector<Group> groups;
-  std::vector<std::uint32_t> idle;
-  std::vector<std::uint32_t> slots;  // gpus.size() × max_batch request indices
-  std::vector<Lane> lanes;
-  std::uint64_t queued = 0, in_service = 0;
-  std::uint32_t busy = 0, failed = 0, off = 0, down = 0;
-  EventHandle batch_timer;
-  EventHandle failure_event;
-  Rng service_rng, failure_rng, repair_rng;
-  std::uint64_t failures = 0;
-
-  double gpu_power_w = 0, overhead_w = 0;
-  TimeWeighted power{0.0}, overhead{0.0}, busy_tw{0.0}, operational_tw{0.0}, queue_tw{0.0}, in_system_tw{0.0};
-  TimeWindow power_ms, busy_ms, queue_ms, in_system_ms, operational_ms;
-  std::vector<TierStats> tiers;
-  // Per tier, the probe's histograms of the responses completed in its current interval: the probe owns
-  // and clears them (an interval's quantiles need its exact extremes, which no cumulative histogram keeps).
-  Histogram* response_tap = nullptr;
-  std::uint64_t completions = 0, arrivals = 0, abandoned = 0, shed = 0, rejected = 0;
-  std::uint64_t c_ms = 0;
-  double energy_ms = 0;
-  double busy_energy_j = 0, busy_energy_ms = 0;  // attributed to completed requests
-  SimTime ms_start;
-
-  std::uint32_t operational() const noexcept {
-    return static_cast<std::uint32_t>(gpus.size()) - failed - off - down;
-  }
-  double inv_capacity = 0;  // 1 / (GPUs on line × max batch), or +inf with none: kept by update_counts()
-};
-
-struct ServingModel::Impl {
-  ServingModel* self = nullptr;
-  ConfigValue empty_table;  // stands for an absent [serving]
-  double horizon_s = 0;
-  workload::RequestSource* wl = nullptr;
-  Engine* engine = nullptr;
-  Calendar calendar;
-  std::vector<std::string> class_names, tier_names;
-  std::map<std::string, GpuType> gpu_types;
-  std::vector<Cluster> clusters;
-  std::vector<std::vector<std::size_t>> by_class;
-  std::vector<std::size_t> rr;
-  Policy policy = Policy::jsq;
-  std::size_t d = 2;
-  Rng routing_rng, admission_rng, retry_rng;
-  std::vector<std::uint8_t> lane_of_tier;
-  std::size_t lanes = 1;
-  std::vector<Rule> rules;
-  std::vector<std::vector<std::size_t>> rules_for;  // [class * tiers + tier] → rule indices
-  // Retries.
-  double retry_p = 0;
-  RetryBackoff backoff;
-  int max_attempts = 1;
-  // Failures.
-  double failure_rate_per_s = 0.11 / kYear;
-  Distribution repair_time = Distribution::exponential(24 * 3600.0);
-  std::function<double(std::size_t, std::size_t)> hazard;
-  double hazard_bound = 1;
-  std::vector<FleetChange> changes;
-  // Requests.
-  std::vector<Rec> recs;
-  std::uint32_t free_rec = kNil;
-  std::vector<ClassStats> stats, stats_ms;  // [class * tiers + tier]; stats_ms: counters at warm-up end
-  std::vector<std::uint64_t> retries_c, rejected_c, given_up_c;  // per class, since t = 0
-  SimTime measure_start;
-
-  double now_s() const { return engine->now().to_seconds(); }
-  std::size_t ct(std::size_t c, std::size_t k) const { return c * tier_names.size() + k; }
-
-  std::uint32_t alloc_rec() {
-    if (free_rec != kNil) {
-      const std::uint32_t i = free_rec;
-      free_rec = recs[i].next;
-      return i;
-    }
-    recs.emplace_back();
-    return static_cast<std::uint32_t>(recs.size() - 1);
-  }
-  void free_rec_at(std::uint32_t i) {
-    recs[i].state = kFreeRec;
-    recs[i].next = free_rec;
-    free_rec = i;
-  }
-
-  // ---- queues ----
-  void push_back(Cluster& cl, std::uint32_t i) {
-    Rec& r = recs[i];
-    Lane& l = cl.lanes[r.lane];
-    r.prev = l.tail;
-    r.next = kNil;
-    if (l.tail != kNil) recs[l.tail].next = i; else l.head = i;
-    l.tail = i;
-    ++l.size;
-    r.state = kQueued;
-    set_queued(cl, cl.queued + 1);
-  }
-  void push_front(Cluster& cl, std::uint32_t i) {
-    Rec& r = recs[i];
-    Lane& l = cl.lanes[r.lane];
-    r.next = l.head;
-    r.prev = kNil;
-    if (l.head != kNil) recs[l.head].prev = i; else l.tail = i;
-    l.head = i;
-    ++l.size;
-    r.state = kQueued;
-    set_queued(cl, cl.queued + 1);
-  }
-  void unlink_raw(Cluster& cl, std::uint32_t i) {
-    Rec& r = recs[i];
-    Lane& l = cl.lanes[r.lane];
-    if (r.prev != kNil) recs[r.prev].next = r.next; else l.head = r.next;
-    if (r.next != kNil) recs[r.next].prev = r.prev; else l.tail = r.prev;
-    --l.size;
-  }
-  void unlink(Cluster& cl, std::uint32_t i) {
-    unlink_raw(cl, i);
-    set_queued(cl, cl.queued - 1);
-  }
-  void set_queued(Cluster& cl, std::uint64_t q) {
-    const SimTime now = engine->now();
-    cl.queued = q;
-    cl.queue_tw.set(now, static_cast<double>(q));
-    cl.in_system_tw.set(now, static_cast<double>(cl.queued + cl.in_service));
-  }
-  void set_in_service(Cluster& cl, std::uint64_t n) {
-    cl.in_service = n;
-    cl.in_system_tw.set(engine->now(), static_cast<double>(cl.queued + cl.in_service));
-  }
-  SimTime oldest_created(const Cluster& cl) const {
-    SimTime t = SimTime::max();
-    for (const Lane& l : cl.lanes) {
-      if (l.head != kNil) t = std::min(t, recs[l.head].r.created);
-    }
-    return t;
-  }
-
-  // ---- GPUs and power ----
-  void set_gpu_power(std::size_t ci, std::uint32_t g, double w) {
-    Cluster& cl = clusters[ci];
-    Gpu& gpu = cl.gpus[g];
-    if (w == gpu.power_w) return;
-    if (self->power_listener_) self->power_listener_(ci, gpu.group, false);
-    const double now = now_s();
-    gpu.energy_j += gpu.power_w * (now - gpu.last_s);
-    gpu.last_s = now;
-    const double delta = w - gpu.power_w;
-    gpu.power_w = w;
-    cl.groups[gpu.group].power_w += delta;
-    cl.gpu_power_w += delta;
-    cl.power.set(engine->now(), cl.gpu_power_w + cl.overhead_w);
-    if (self->power_listener_) self->power_listener_(ci, gpu.group, true);
-  }
-  void update_overhead(Cluster& cl) {
-    cl.overhead_w = cl.overhead_per_gpu_w * static_cast<double>(cl.gpus.size() - cl.off);
-    cl.overhead.set(engine->now(), cl.overhead_w);
-    cl.power.set(engine->now(), cl.gpu_power_w + cl.overhead_w);
-  }
-  void update_counts(Cluster& cl) {
-    const SimTime now = engine->now();
-    cl.busy_tw.set(now, cl.busy);
-    const std::uint32_t op = cl.operational();
-    cl.operational_tw.set(now, op);
-    cl.inv_capacity = op ? 1.0 / (static_cast<double>(op) * cl.max_batch) : kInf;
-  }
-  void push_idle(Cluster& cl, std::uint32_t g) {
-    cl.gpus[g].idle_pos = static_cast<std::uint32_t>(cl.idle.size());
-    cl.idle.push_back(g);
-  }
-  void remove_idle(Cluster& cl, std::uint32_t g) {
-    const std::uint32_t pos = cl.gpus[g].idle_pos;
-    const std::uint32_t last = cl.idle.back();
-    cl.idle[pos] = last;
-    cl.gpus[last].idle_pos = pos;
-    cl.idle.pop_back();
-    cl.gpus[g].idle_pos = kNil;
-  }
-  void make_idle(std::size_t ci, std::uint32_t g) {
-    Cluster& cl = clusters[ci];
-    cl.gpus[g].state = kIdle;
-    set_gpu_power(ci, g, cl.type->idle_loaded_w);
-    push_idle(cl, g);
-  }
-
-  // ---- batches ----
-  void arm_batch_timer(std::size_t ci, SimTime due) {
-    Cluster& cl = clusters[ci];
-    if (engine->pending(cl.batch_timer)) {
-      if (engine->time_of(cl.batch_timer) <= due) return;
-      engine->reschedule(cl.batch_timer, due);
-      return;
-    }
-    const auto c32 = static_cast<std::uint32_t>(ci);
-    cl.batch_timer = engine->schedule_at(due, phase::serving, [this, c32] { dispatch(c32); });
-  }
-
-  void dispatch(std::size_t ci) {
-    Cluster& cl = clusters[ci];
-    // A batch is filling under a pending timer: an arrival cannot make it due sooner (it is never the
-    // oldest); only a full batch can.
-    if (cl.queued < cl.max_batch && engine->pending(cl.batch_timer)) return;
-    while (!cl.idle.empty() && cl.queued > 0) {
-      if (cl.max_batch > 1 && cl.queued < cl.max_batch && cl.max_wait > SimTime::zero()) {
-        // Integer time: the timer fires exactly at `due`, and then the batch goes.
-        const SimTime due = oldest_created(cl) + cl.max_wait;
-        if (engine->now() < due) {
-          arm_batch_timer(ci, due);
-          return;
-        }
-      }
-      const std::uint32_t g = cl.idle.back();
-      remove_idle(cl, g);
-      start_batch(ci, g);
-    }
-  }
-
-  void start_batch(std::size_t ci, std::uint32_t g) {
-    Cluster& cl = clusters[ci];
-    Gpu& gpu = cl.gpus[g];
-    const double now = now_s();
-    std::uint32_t b = 0;
-    double size_sum = 0;
-    std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
-    for (Lane& l : cl.lanes) {
-      while (b < cl.max_batch && l.head != kNil) {
-        const std::uint32_t i = l.head;
-        unlink_raw(cl, i);
-        Rec& r = recs[i];
-        engine->cancel(r.timer);
-        r.state = kInService;
-        r.start_s = now;
-        size_sum += r.r.size;
-        slot[b++] = i;
-        const double wait = now - r.r.created.to_seconds();
-        stats[ct(cl.cls, r.r.tier)].wait.add(wait);
-      }
-    }
-    gpu.batch = static_cast<std::uint16_t>(b);
-    gpu.state = kBusy;
-    gpu.batch_start_s = now;
-    ++cl.busy;
-    cl.in_service += b;
-    set_queued(cl, cl.queued - b);  // one time-weighted update for the whole batch
-    update_counts(cl);
-    const Group& grp = cl.groups[gpu.group];
-    set_gpu_power(ci, g, cl.type->busy_power_w(*cl.svc, grp.clock));
-    const double s = cl.svc->batch_time(b) * (size_sum / b) / grp.clock * cl.svc->sample_factor(cl.service_rng);
-    const auto c32 = static_cast<std::uint32_t>(ci);
-    gpu.done = engine->schedule_at(engine->now() + SimTime::from_seconds(s), phase::serving,
-                                   [this, c32, g] { batch_done(c32, g); });
-  }
-
-  void batch_done(std::size_t ci, std::uint32_t g) {
-    Cluster& cl = clusters[ci];
-    Gpu& gpu = cl.gpus[g];
-    const double now = now_s();
-    const double energy = gpu.power_w * (now - gpu.batch_start_s);  // attribution (the power is constant unless the clock changed)
-    const double rtt = self->sites_[cl.site].network_rtt_s;
-    const std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
-    for (std::uint32_t j = 0; j < gpu.batch; ++j) {
-      const std::uint32_t i = slot[j];
-      Rec& r = recs[i];
-      const double resp = now - r.r.created.to_seconds() + rtt;
-      ClassStats& s = stats[ct(cl.cls, r.r.tier)];
-      ++s.completed;
-      s.response.add(resp);
-      s.response_hist.record(resp);
-      s.e2e.add(now - r.r.first_created.to_seconds() + rtt);
-      TierStats& ts = cl.tiers[r.r.tier];
-      ++ts.completed;
-      cl.response_tap[r.r.tier].record(resp);
-      free_rec_at(i);
-    }
-    cl.busy_energy_j += energy;
-    cl.completions += gpu.batch;
-    set_in_service(cl, cl.in_service - gpu.batch);
-    gpu.batch = 0;
-    --cl.busy;
-    if (gpu.leaving) {
-      gpu.leaving = false;
-      gpu.state = kOff;
-      ++cl.off;
-      set_gpu_power(ci, g, 0.0);
-      update_overhead(cl);
-    } else if (cl.groups[gpu.group].down) {
-      gpu.state = kDown;
-      ++cl.down;
-      set_gpu_power(ci, g, 0.0);
-    } else {
-      make_idle(ci, g);
-    }
-    update_counts(cl);
-    dispatch(ci);
-  }
-
-  // Puts a busy GPU's batch back at the head of the queue (a failure or a thermal shutdown).
-  void requeue_batch(std::size_t ci, std::uint32_t g) {
-    Cluster& cl = clusters[ci];
-    Gpu& gpu = cl.gpus[g];
-    engine->cancel(gpu.done);
-    // The re-queued requests are older than any the pending batch timer was set for: let the next
-    // dispatch set it again.
-    engine->cancel(cl.batch_timer);
-    const std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
-    set_in_service(cl, cl.in_service - gpu.batch);
-    for (std::uint32_t j = gpu.batch; j-- > 0;) {
-      const std::uint32_t i = slot[j];
-      push_front(cl, i);
-      arm_patience(i);
-    }
-    gpu.batch = 0;
-    --cl.busy;
-  }
-
-  // ---- request life ----
-  void arm_patience(std::uint32_t i) {
-    Rec& r = recs[i];
-    // A deadline beyond the horizon never fires: no timer (this also covers "infinite" patience).
-    const double deadline_s = r.r.created.to_seconds() + r.r.patience_s;
-    if (!(deadline_s < horizon_s)) return;
-    const SimTime deadline = std::max(engine->now(), SimTime::from_seconds(deadline_s));
-    r.timer = engine->schedule_at(deadline, phase::serving, [this, i] { abandon(i); });
-  }
-
-  // Requests queued without a patience timer (they were sure to start within max_wait on an idle GPU)
-  // need one as soon as the cluster has no idle GPU left.
-  void arm_missing_timers(Cluster& cl) {
-    if (!cl.idle.empty()) return;
-    for (const Lane& l : cl.lanes) {
-      for (std::uint32_t i = l.head; i != kNil; i = recs[i].next) {
-        if (!engine->pending(recs[i].timer)) arm_patience(i);
-      }
-    }
-  }
-
-  void abandon(std::uint32_t i) {
-    Rec& r = recs[i];
-    Cluster& cl = clusters[r.cluster];
-    unlink(cl, i);
-    ++stats[ct(cl.cls, r.r.tier)].abandoned;
-    ++cl.tiers[r.r.tier].abandoned;
-    ++cl.abandoned;
-    retry_or_give_up(i);
-  }
-
-  void retry_or_give_up(std::uint32_t i) {
-    Rec& r = recs[i];
-    const std::size_t c = r.r.cls;
-    if (r.r.attempt + 1 < max_attempts && retry_p > 0 && retry_rng.bernoulli(retry_p)) {
-      const double delay = backoff.delay_s(r.r.attempt, backoff.exponential ? retry_rng.uniform() : 0.0);
-      r.state = kRetryWait;
-      engine->schedule_in(SimTime::from_seconds(delay), phase::workload, [this, i] { retry(i); });
-      return;
-    }
-    ++stats[ct(c, r.r.tier)].given_up;
-    ++given_up_c[c];
-    free_rec_at(i);
-  }
-
-  void retry(std::uint32_t i) {
-    workload::Request r = recs[i].r;
-    free_rec_at(i);
-    r.attempt = static_cast<std::uint8_t>(r.attempt + 1);
-    r.created = engine->now();
-    ++stats[ct(r.cls, r.tier)].retries;
-    ++retries_c[r.cls];
-    self->submit(r);
-  }
-
-  void reject(const workload::Request& req, Reject why) {
-    ++stats[ct(req.cls, req.tier)].rejected[static_cast<std::size_t>(why)];
-    ++rejected_c[req.cls];
-    const std::uint32_t i = alloc_rec();
-    recs[i].r = req;
-    retry_or_give_up(i);
-  }
-
-  // ---- admission and routing ----
-  bool admit(const workload::Request& r) {
-    const double now = now_s();
-    for (const std::size_t ri : rules_for[ct(r.cls, r.tier)]) {
-      Rule& rule = rules[ri];
-      if (rule.drop > 0 && admission_rng.bernoulli(rule.drop)) {
-        reject(r, Reject::dropped);
-        return false;
-      }
-      if (rule.has_bucket && !rule.bucket.admit(now)) {
-        reject(r, Reject::rate_limit);
-        return false;
-      }
-      if (rule.quota > 0) {
-        const std::int64_t day = static_cast<std::int64_t>(std::floor(calendar.epoch(now) / 86400.0));
-        if (day != rule.day) {
-          rule.day = day;
-          rule.today = 0;
-        }
-        const double users = wl->active_users(now) * wl->tier_share(r.tier);
-        const double m = users > 0 ? static_cast<double>(rule.today) / users : kInf;
-        ++rule.today;
-        if (admission_rng.bernoulli(prob_at_least(rule.quota, m, rule.quota_shape))) {
-          reject(r, Reject::quota);
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  // Work per unit of capacity: (waiting + in service + 1) / (GPUs on line × max batch).
-  static double load_of(const Cluster& cl) {
-    return static_cast<double>(cl.queued + cl.in_service + 1) * cl.inv_capacity;
-  }
-  double expected_delay(const Cluster& cl) const {
-    const double op = cl.operational();
-    if (op <= 0) return kInf;
-    const double tb = cl.svc->batch_time(cl.max_batch);
-    const double throughput = op * cl.max_batch / tb;
-    const double wait = std::max(0.0, static_cast<double>(cl.queued + cl.in_service) - op * cl.max_batch + 1) / throughput;
-    return wait + cl.svc->batch_time(1) + self->sites_[cl.site].network_rtt_s;
-  }
-  double score(std::size_t ci, bool delay) const {
-    const Cluster& cl = clusters[ci];
-    double s = delay ? expected_delay(cl) : load_of(cl);
-    if (self->routing_hook_) s += self->routing_hook_(ci);
-    return s;
-  }
-  // The candidate with the lowest score (first on ties).
-  template <bool kDelay>
-  std::size_t best_of(const std::vector<std::size_t>& cs) const {
-    const bool hooked = static_cast<bool>(self->routing_hook_);
-    std::size_t best = cs[0];
-    double bs = kInf;
-    for (const std::size_t ci : cs) {
-      double s = kDelay ? expected_delay(clusters[ci]) : load_of(clusters[ci]);
-      if (hooked) s += self->routing_hook_(ci);
-      if (s < bs) {
-        bs = s;
-        best = ci;
-      }
-    }
-    return best;
-  }
-
-  std::size_t route(std::size_t c) {
-    const auto& cs = by_class[c];
-    const std::size_t n = cs.size();
-    if (n == 1) return cs[0];
-    switch (policy) {
-      case Policy::round_robin: return cs[rr[c]++ % n];
-      case Policy::weighted: {
-        double total = 0;
-        for (const std::size_t ci : cs) total += clusters[ci].weight;
-        double u = routing_rng.uniform() * total;
-        for (const std::size_t ci : cs) {
-          u -= clusters[ci].weight;
-          if (u < 0) return ci;
-        }
-        return cs.back();
-      }
-      case Policy::jsq: return best_of<false>(cs);
-      case Policy::least_expected_delay: return best_of<true>(cs);
-      case Policy::power_of_d: {
-        if (d >= n) return best_of<false>(cs);
-        // d distinct candidates by a partial Fisher–Yates shuffle of the indices.
-        std::size_t idx[16];
-        const std::size_t m = std::min<std::size_t>(n, 16);
-        for (std::size_t j = 0; j < m; ++j) idx[j] = j;
-        std::size_t best = kNil;
-        double bs = kInf;
-        for (std::size_t j = 0; j < d && j < m; ++j) {
-          const std::size_t k = j + static_cast<std::size_t>(routing_rng.below(m - j));
-          std::swap(idx[j], idx[k]);
-          const std::size_t ci = cs[idx[j]];
-          const double s = score(ci, false);
-          if (best == kNil || s < bs) {
-            bs = s;
-            best = ci;
-          }
-        }
-        return best;
-      }
-    }
-    return cs[0];
-  }
-
-  // ---- failures and fleet changes ----
-  void schedule_failure_candidate(std::size_t ci) {
-    Cluster& cl = clusters[ci];
-    engine->cancel(cl.failure_event);
-    const double env = self->sites_[cl.site].failure_multiplier;
-    const double rate = static_cast<double>(cl.gpus.size()) * failure_rate_per_s * env * hazard_bound;
-    if (!(rate > 0)) return;
-    const auto c32 = static_cast<std::uint32_t>(ci);
-    cl.failure_event = engine->schedule_in(SimTime::from_seconds(cl.failure_rng.exponential(rate)), phase::fleet,
-                                           [this, c32] { failure_candidate(c32); });
-  }
-
-  void failure_candidate(std::size_t ci) {
-    Cluster& cl = clusters[ci];
-    const auto g = static_cast<std::uint32_t>(cl.failure_rng.below(cl.gpus.size()));
-    Gpu& gpu = cl.gpus[g];
-    // Thinning: a candidate hits an operational GPU and is accepted in proportion to its group's hazard.
-    const double mult = hazard ? hazard(ci, gpu.group) : 1.0;
-    const double u = cl.failure_rng.uniform();
-    if ((gpu.state == kIdle || gpu.state == kBusy) && u * hazard_bound < mult) fail_gpu(ci, g);
-    schedule_failure_candidate(ci);
-  }
-
-  void fail_gpu(std::size_t ci, std::uint32_t g) {
-    Cluster& cl = clusters[ci];
-    Gpu& gpu = cl.gpus[g];
-    ++cl.failures;
-    if (gpu.state == kBusy) {
-      requeue_batch(ci, g);
-    } else {
-      remove_idle(cl, g);
-    }
-    gpu.state = kFailed;
-    ++cl.failed;
-    set_gpu_power(ci, g, 0.0);
-    update_counts(cl);
-    arm_missing_timers(cl);
-    if (self->sites_[cl.site].repairs) {
-      const auto c32 = static_cast<std::uint32_t>(ci);
-      engine->schedule_in(SimTime::from_seconds(repair_time.sample(cl.repair_rng)), phase::fleet,
-                          [this, c32, g] { repair(c32, g); });
-    }
-    dispatch(ci);
-  }
-
-  void repair(std::size_t ci, std::uint32_t g) {
-    Cluster& cl = clusters[ci];
-    Gpu& gpu = cl.gpus[g];
-    if (gpu.state != kFailed) return;
-    --cl.failed;
-    if (cl.groups[gpu.group].down) {
-      gpu.state = kDown;
-      ++cl.down;
-    } else {
-      make_idle(ci, g);
-    }
-    update_counts(cl);
-    dispatch(ci);
-  }
-
-  void add_gpus(std::size_t ci, std::uint32_t n) {
-    Cluster& cl = clusters[ci];
-    const double now = now_s();
-    while (n > 0) {
-      Group grp;
-      grp.first = static_cast<std::uint32_t>(cl.gpus.size());
-      grp.count = std::min(n, cl.gpus_per_group);
-      const auto gi = static_cast<std::uint32_t>(cl.groups.size());
-      cl.groups.push_back(grp);
-      for (std::uint32_t j = 0; j < grp.count; ++j) {
-        Gpu gpu;
-        gpu.group = gi;
-        gpu.last_s = now;
-        gpu.state = kOff;
-        cl.gpus.push_back(gpu);
-        ++cl.off;
-      }
-      n -= grp.count;
-    }
-    cl.slots.resize(cl.gpus.size() * cl.max_batch, kNil);
-  }
-
-  // Brings GPUs [from, gpus.size()) on line (new deliveries).
-  void commission(std::size_t ci, std::uint32_t from) {
-    Cluster& cl = clusters[ci];
-    for (std::uint32_t g = from; g < cl.gpus.size(); ++g) {
-      --cl.off;
-      make_idle(ci, g);
-    }
-    update_overhead(cl);
-    update_counts(cl);
-    schedule_failure_candidate(ci);
-    dispatch(ci);
-  }
-
-  // Takes n GPUs out: idle ones at once, busy ones after their batch. Returns those taken.
-  std::vector<std::uint32_t> take_out(std::size_t ci, std::uint32_t n) {
-    Cluster& cl = clusters[ci];
-    std::vector<std::uint32_t> taken;
-    while (n > 0 && !cl.idle.empty()) {
-      const std::uint32_t g = cl.idle.back();
-      remove_idle(cl, g);
-      cl.gpus[g].state = kOff;
-      ++cl.off;
-      set_gpu_power(ci, g, 0.0);
-      taken.push_back(g);
-      --n;
-    }
-    for (std::uint32_t g = static_cast<std::uint32_t>(cl.gpus.size()); n > 0 && g-- > 0;) {
-      Gpu& gpu = cl.gpus[g];
-      if (gpu.state == kBusy && !gpu.leaving) {
-        gpu.leaving = true;
-        taken.push_back(g);
-        --n;
-      } else if (gpu.state == kFailed || gpu.state == kDown) {
-        if (gpu.state == kFailed) --cl.failed; else --cl.down;
-        gpu.state = kOff;
-        ++cl.off;
-        taken.push_back(g);
-        --n;
-      }
-    }
-    update_overhead(cl);
-    update_counts(cl);
-    arm_missing_timers(cl);
-    return taken;
-  }
-
-  void apply_change(std::size_t k) {
-    FleetChange& ch = changes[k];
-    Cluster& cl = clusters[ch.cluster];
-    switch (ch.kind) {
-      case FleetChange::Kind::add: {
-        const auto from = static_cast<std::uint32_t>(cl.gpus.size());
-        add_gpus(ch.cluster, ch.gpus);
-        commission(ch.cluster, from);
-        break;
-      }
-      case FleetChange::Kind::remove: take_out(ch.cluster, ch.gpus); break;
-      case FleetChange::Kind::drain: {
-        ch.drained = take_out(ch.cluster, ch.gpus);
-        const auto k32 = static_cast<std::uint32_t>(k);
-        engine->schedule_in(SimTime::from_seconds(ch.duration_s), phase::fleet, [this, k32] { end_drain(k32); });
-        break;
-      }
-    }
-  }
-
-  void end_drain(std::size_t k) {
-    FleetChange& ch = changes[k];
-    Cluster& cl = clusters[ch.cluster];
-    for (const std::uint32_t g : ch.drained) {
-      Gpu& gpu = cl.gpus[g];
-      if (gpu.state == kOff) {
-        --cl.off;
-        make_idle(ch.cluster, g);
-      } else if (gpu.leaving) {
-        gpu.leaving = false;
-      }
-    }
-    update_overhead(cl);
-    update_counts(cl);
-    dispatch(ch.cluster);
-  }
-};
-
 // ---- construction ---------------------------------------------------------------------------------------
 
 ServingModel::~ServingModel() = default;
@@ -780,198 +33,43 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.self = this;
-  m.wl = &wl;
-  m.calendar = Calendar(rs.start_epoch);
   m.horizon_s = rs.duration.to_seconds();
   for (std::size_t c = 0; c < wl.class_count(); ++c) m.class_names.push_back(wl.class_name(c));
   for (std::size_t k = 0; k < wl.tier_count(); ++k) m.tier_names.push_back(wl.tier_name(k));
   const std::size_t nc = m.class_names.size(), nt = m.tier_names.size();
 
-  const Params sv = root.has("serving") ? root.table("serving") : Params(m.empty_table, "serving");
-  m.gpu_types = read_gpu_types(sv.tables("gpu_types"));
-
-  // Routing.
-  const std::string pol = sv.choice("routing", {"round_robin", "weighted", "jsq", "power_of_d", "least_expected_delay"}, "jsq");
-  m.policy = pol == "round_robin" ? Policy::round_robin
-             : pol == "weighted"  ? Policy::weighted
-             : pol == "jsq"       ? Policy::jsq
-             : pol == "power_of_d" ? Policy::power_of_d
-                                   : Policy::least_expected_delay;
-  m.d = static_cast<std::size_t>(sv.integer("d", 2, 1, 16));
-
-  // Priority lanes: tiers listed first, in order; the others share the last lane.
-  m.lane_of_tier.assign(nt, 0);
-  if (sv.has("priority_tiers")) {
-    const auto pt = sv.texts("priority_tiers");
-    for (std::size_t k = 0; k < nt; ++k) m.lane_of_tier[k] = static_cast<std::uint8_t>(pt.size());
-    for (std::size_t i = 0; i < pt.size(); ++i) {
-      const auto it = std::find(m.tier_names.begin(), m.tier_names.end(), pt[i]);
-      if (it == m.tier_names.end()) sv.fail("priority_tiers", "names of workload tiers", "\"" + pt[i] + "\" is not one");
-      m.lane_of_tier[static_cast<std::size_t>(it - m.tier_names.begin())] = static_cast<std::uint8_t>(i);
-    }
-    m.lanes = pt.size() + 1;
+  ServingSpec spec = read_serving_spec(root, m.class_names, m.tier_names);
+  m.gpu_types = std::move(spec.gpu_types);
+  m.lane_of_tier = std::move(spec.lane_of_tier);
+  m.lanes = spec.lanes;
+  m.retry_p = spec.retry_p;
+  m.backoff = spec.backoff;
+  m.max_attempts = spec.max_attempts;
+  m.failure_rate_per_s = spec.failure_rate_per_s;
+  m.repair_time = std::move(spec.repair_time);
+  sites_ = std::move(spec.sites);
+  for (const ClusterSpec& cs : spec.clusters) {
+    Cluster cl;
+    cl.name = cs.name;
+    cl.site = cs.site;
+    cl.cls = cs.cls;
+    cl.type = &m.gpu_types.at(cs.gpu);
+    cl.svc = &cl.type->service.at(cs.service);
+    cl.gpus_per_group = cs.gpus_per_group;
+    cl.overhead_per_gpu_w = cs.overhead_per_gpu_w;
+    cl.max_batch = cs.max_batch;
+    cl.max_wait = cs.max_wait;
+    cl.queue_capacity = cs.queue_capacity;
+    cl.weight = cs.weight;
+    cl.lanes.assign(m.lanes, Lane{});
+    cl.tiers.resize(nt);
+    m.clusters.push_back(std::move(cl));
   }
-
-  // Retries.
-  if (auto r = sv.optional_table("retry")) {
-    m.retry_p = r->quantity("probability", qty::fraction, Range::unit_interval());
-    m.backoff.exponential = r->choice("backoff", {"fixed", "exponential"}, "exponential") == "exponential";
-    m.backoff.base_s = r->quantity("base", qty::time, m.backoff.base_s, Range::positive());
-    m.backoff.cap_s = r->quantity("cap", qty::time, m.backoff.cap_s, Range::positive());
-    m.max_attempts = static_cast<int>(r->integer("max_attempts", 5, 1, 255));
-  }
-
-  // Failures.
-  if (auto f = sv.optional_table("failures")) {
-    m.failure_rate_per_s = f->quantity("rate_per_gpu_year", qty::dimensionless, 0.11, Range::non_negative()) / kYear;
-    m.repair_time = f->distribution("repair_time", qty::time, m.repair_time, Range::positive());
-  }
-
-  // Sites and clusters.
-  const auto site_tables = root.tables("sites");
-  if (site_tables.empty()) root.fail("sites", "at least one [[sites]] table with [[sites.clusters]]");
-  std::vector<std::string> cluster_names;
-  for (const auto& st : site_tables) {
-    SiteInfo site;
-    site.name = st.text("name");
-    for (const auto& s : sites_) {
-      if (s.name == site.name) st.fail("name", "a site name not used before");
-    }
-    site.network_rtt_s = st.quantity("network_rtt", qty::time, 0.0, Range::non_negative());
-    site.repairs = st.boolean("repairs", true);
-    site.failure_multiplier = st.quantity("failure_multiplier", qty::dimensionless, 1.0, Range::non_negative());
-    const std::size_t si = sites_.size();
-    for (const auto& ctab : st.tables("clusters")) {
-      Cluster cl;
-      cl.name = ctab.text("name");
-      if (cl.name.empty() || !std::all_of(cl.name.begin(), cl.name.end(), [](char ch) {
-            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
-          })) {
-        ctab.fail("name", "a name of letters, digits, '_' or '-'");
-      }
-      if (std::find(cluster_names.begin(), cluster_names.end(), cl.name) != cluster_names.end()) {
-        ctab.fail("name", "a cluster name not used before");
-      }
-      cl.site = si;
-      const std::string cls = ctab.text("class");
-      const auto it = std::find(m.class_names.begin(), m.class_names.end(), cls);
-      if (it == m.class_names.end()) {
-        const std::string hint = did_you_mean_hint(cls, m.class_names);
-        ctab.fail("class", "the name of a workload class", hint);
-      }
-      cl.cls = static_cast<std::size_t>(it - m.class_names.begin());
-      const std::string gpu = ctab.text("gpu");
-      if (!m.gpu_types.count(gpu)) {
-        std::vector<std::string> known;
-        for (const auto& [k, _] : m.gpu_types) known.push_back(k);
-        const std::string hint = did_you_mean_hint(gpu, known);
-        ctab.fail("gpu", "a GPU type (a preset: h100_sxm, h200, a100, b200, or one of [[serving.gpu_types]])", hint);
-      }
-      cl.type = &m.gpu_types.at(gpu);
-      const std::string service = ctab.text("service", cls);
-      if (!cl.type->service.count(service)) {
-        ctab.fail("service", "a service model of GPU type '" + gpu + "'",
-                  "define [serving.gpu_types.service." + service + "] or set service = \"image\" or \"text\"");
-      }
-      cl.svc = &cl.type->service.at(service);
-      const auto n = static_cast<std::uint32_t>(ctab.integer("gpus", 0, 10'000'000));
-      const auto per_server = static_cast<std::uint32_t>(ctab.integer("gpus_per_server", 8, 1, 1024));
-      // GPU groups are the thermal model's granularity: one GPU, one server, or a group of identical servers.
-      const std::string gran = ctab.choice("granularity", {"gpu", "server", "group"}, "server");
-      cl.gpus_per_group = gran == "gpu" ? 1 : per_server;
-      if (gran == "group") {
-        cl.gpus_per_group = per_server * static_cast<std::uint32_t>(ctab.integer("servers_per_group", 1, 100000));
-      }
-      cl.overhead_per_gpu_w = ctab.quantity("server_overhead", qty::power, 1500.0, Range::non_negative()) / per_server;
-      cl.max_batch = static_cast<std::uint32_t>(ctab.integer("max_batch", 1, 1, 1024));
-      cl.max_wait = ctab.duration("max_wait", SimTime::zero());
-      cl.queue_capacity = static_cast<std::uint64_t>(
-          ctab.integer("queue_capacity", std::numeric_limits<std::int64_t>::max(), 0, std::numeric_limits<std::int64_t>::max()));
-      cl.weight = ctab.quantity("weight", qty::dimensionless, std::max(1.0, static_cast<double>(n)), Range::positive());
-      cl.lanes.assign(m.lanes, Lane{});
-      cl.tiers.resize(nt);
-      m.clusters.push_back(std::move(cl));
-      site.clusters.push_back(m.clusters.size() - 1);
-      cluster_names.push_back(m.clusters.back().name);
-      // The initial GPUs come on line as a fleet change at t = 0 (applied in start()).
-      m.changes.push_back(FleetChange{0.0, m.clusters.size() - 1, FleetChange::Kind::add, n, 0.0, {}});
-    }
-    if (site.clusters.empty()) st.fail("clusters", "at least one [[sites.clusters]] table");
-    sites_.push_back(std::move(site));
-  }
-
-  m.by_class.assign(nc, {});
-  for (std::size_t i = 0; i < m.clusters.size(); ++i) m.by_class[m.clusters[i].cls].push_back(i);
-  for (std::size_t c = 0; c < nc; ++c) {
-    if (m.by_class[c].empty()) {
-      root.fail("sites", "a cluster serving every workload class", "class \"" + m.class_names[c] + "\" has none");
-    }
-  }
-  m.rr.assign(nc, 0);
-
-  // Admission rules.
-  m.rules_for.assign(nc * nt, {});
-  for (const auto& a : sv.tables("admission")) {
-    Rule rule;
-    const std::string tier = a.text("tier");
-    const auto tit = std::find(m.tier_names.begin(), m.tier_names.end(), tier);
-    if (tit == m.tier_names.end()) {
-      const std::string hint = did_you_mean_hint(tier, m.tier_names);
-      a.fail("tier", "the name of a workload tier", hint);
-    }
-    rule.tier = static_cast<std::size_t>(tit - m.tier_names.begin());
-    if (a.has("class")) {
-      const std::string cls = a.text("class");
-      const auto cit = std::find(m.class_names.begin(), m.class_names.end(), cls);
-      if (cit == m.class_names.end()) a.fail("class", "the name of a workload class");
-      rule.cls = static_cast<std::size_t>(cit - m.class_names.begin());
-    }
-    if (auto tb = a.optional_table("rate_limit")) {
-      rule.has_bucket = true;
-      const double rate = tb->quantity("rate", qty::rate, Range::positive());
-      rule.bucket = TokenBucket(rate, tb->quantity("burst", qty::dimensionless, std::max(1.0, rate), Range::at_least(1)));
-    }
-    rule.quota = static_cast<int>(a.integer("daily_quota", 0, 0, 1'000'000));
-    if (rule.quota > 0 && rule.cls == std::numeric_limits<std::size_t>::max()) {
-      a.fail("daily_quota", "a `class` for the quota to count (e.g. class = \"image\")");
-    }
-    rule.quota_shape = a.quantity("quota_heterogeneity", qty::dimensionless, kInf, Range::positive());
-    rule.drop = a.quantity("drop_probability", qty::fraction, 0.0, Range::unit_interval());
-    rule.shed_delay_s = a.quantity("shed_above_delay", qty::time, kInf, Range::non_negative());
-    const std::size_t ri = m.rules.size();
-    m.rules.push_back(rule);
-    for (std::size_t c = 0; c < nc; ++c) {
-      if (rule.cls == std::numeric_limits<std::size_t>::max() || rule.cls == c) m.rules_for[m.ct(c, rule.tier)].push_back(ri);
-    }
-  }
-
-  // Scheduled fleet changes.
-  for (const auto& f : sv.tables("fleet_changes")) {
-    FleetChange ch;
-    ch.at_s = f.quantity("at", qty::time, Range::non_negative());
-    const std::string cn = f.text("cluster");
-    const auto it = std::find(cluster_names.begin(), cluster_names.end(), cn);
-    if (it == cluster_names.end()) {
-      const std::string hint = did_you_mean_hint(cn, cluster_names);
-      f.fail("cluster", "the name of a cluster", hint);
-    }
-    ch.cluster = static_cast<std::size_t>(it - cluster_names.begin());
-    const int kinds = f.has("add") + f.has("remove") + f.has("drain");
-    if (kinds != 1) f.fail("add", "exactly one of add, remove or drain (a number of GPUs)");
-    if (f.has("add")) {
-      ch.kind = FleetChange::Kind::add;
-      ch.gpus = static_cast<std::uint32_t>(f.integer("add", 1, 10'000'000));
-      ch.at_s += f.quantity("commissioning", qty::time, 0.0, Range::non_negative());
-    } else if (f.has("remove")) {
-      ch.kind = FleetChange::Kind::remove;
-      ch.gpus = static_cast<std::uint32_t>(f.integer("remove", 1, 10'000'000));
-    } else {
-      ch.kind = FleetChange::Kind::drain;
-      ch.gpus = static_cast<std::uint32_t>(f.integer("drain", 1, 10'000'000));
-      ch.duration_s = f.quantity("duration", qty::time, Range::positive());
-    }
-    m.changes.push_back(std::move(ch));
-  }
+  m.by_class = std::move(spec.by_class);
+  m.router = Router(spec.policy, spec.d, m.by_class, m.clusters, sites_, routing_hook_);
+  m.admission = AdmissionRules(spec.rules, nc, nt, Calendar(rs.start_epoch), wl);
+  // The initial GPUs of each cluster first (changes [0, clusters)), then the scheduled changes.
+  for (const FleetChangeSpec& ch : spec.changes) m.changes.push_back(FleetChange{ch, {}});
 
   m.stats.resize(nc * nt);
   m.retries_c.assign(nc, 0);
@@ -985,8 +83,8 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
 void ServingModel::start(Engine& engine) {
   Impl& m = *impl_;
   m.engine = &engine;
-  m.routing_rng = engine.stream("serving.routing");
-  m.admission_rng = engine.stream("serving.admission");
+  m.router.set_rng(engine.stream("serving.routing"));
+  m.admission.set_rng(engine.stream("serving.admission"));
   m.retry_rng = engine.stream("serving.retry");
   for (auto& cl : m.clusters) {
     cl.service_rng = engine.stream("serving." + cl.name + ".service");
@@ -1003,264 +101,7 @@ void ServingModel::start(Engine& engine) {
     }
   }
 
-  ProbeRegistry& pr = engine.probes();
-  for (std::size_t ci = 0; ci < m.clusters.size(); ++ci) {
-    Cluster& cl = m.clusters[ci];
-    const std::string g = "serving/" + cl.name + "/";
-    std::vector<SeriesInfo> cols = {
-        {g + "queue_length", "1", "requests waiting, time-averaged over the interval", Sampling::interval_mean},
-        {g + "busy_gpus", "1", "GPUs busy, time-averaged over the interval", Sampling::interval_mean},
-        {g + "idle_gpus", "1", "GPUs idle at the sample instant", Sampling::instant},
-        {g + "failed_gpus", "1", "GPUs failed at the sample instant", Sampling::instant},
-        {g + "down_gpus", "1", "GPUs shut down by their temperature at the sample instant", Sampling::instant},
-        {g + "active_gpus", "1", "GPUs on line (idle or busy) at the sample instant", Sampling::instant},
-        {g + "arrivals", "1", "attempts routed to the cluster in the interval", Sampling::interval_count},
-        {g + "throughput", "1/s", "requests completed per second over the interval", Sampling::interval_rate},
-        {g + "rejected", "1", "attempts rejected because the queue was full", Sampling::interval_count},
-        {g + "abandoned", "1", "waiting requests whose users gave up", Sampling::interval_count},
-        {g + "shed", "1", "attempts shed above the head-of-line delay threshold", Sampling::interval_count},
-        {g + "power_w", "W", "GPU and server power, time-averaged over the interval", Sampling::interval_mean},
-        {g + "energy_per_request_j", "J", "GPU and server energy in the interval per request completed in it",
-         Sampling::interval_stat},
-    };
-    for (const auto& t : m.tier_names) {
-      for (const char* q : {"p50", "p95", "p99"}) {
-        cols.push_back({g + t + "/response_" + q + "_s", "s",
-                        std::string(q) + " response time (wait + service + network) of " + t +
-                            " requests completed in the interval",
-                        Sampling::interval_stat});
-      }
-    }
-    // The probe keeps its own interval: snapshots of the cluster's cumulative counters and integrals at its
-    // previous sample, and the histograms the cluster records responses into.
-    auto prev = std::make_shared<IntervalSnapshot>();
-    prev->response.resize(m.tier_names.size());
-    cl.response_tap = prev->response.data();
-    pr.add_group(std::move(cols), [this, ci, prev](SimTime now, std::span<double> out) {
-      const Cluster& c = impl_->clusters[ci];
-      IntervalSnapshot& p = *prev;
-      const double dt = (now - p.power.start).to_seconds();
-      out[0] = p.queue.mean(c.queue_tw, now);
-      out[1] = p.busy.mean(c.busy_tw, now);
-      out[2] = static_cast<double>(c.idle.size());
-      out[3] = c.failed;
-      out[4] = c.down;
-      out[5] = c.operational();
-      out[6] = static_cast<double>(c.arrivals - p.arrivals);
-      const double done = static_cast<double>(c.completions - p.completions);
-      out[7] = dt > 0 ? done / dt : 0.0;
-      out[8] = static_cast<double>(c.rejected - p.rejected);
-      out[9] = static_cast<double>(c.abandoned - p.abandoned);
-      out[10] = static_cast<double>(c.shed - p.shed);
-      out[11] = p.power.mean(c.power, now);
-      // The power window's integral at its start is the energy at the previous sample.
-      out[12] = done > 0 ? (c.power.integral(now) - p.power.integral_at_start) / done
-                         : std::numeric_limits<double>::quiet_NaN();
-      std::size_t o = 13;
-      static constexpr double qs[] = {0.5, 0.95, 0.99};
-      for (Histogram& h : p.response) {
-        h.quantiles(qs, out.subspan(o, 3));
-        h.reset();
-        o += 3;
-      }
-      p.queue.open(c.queue_tw, now);
-      p.busy.open(c.busy_tw, now);
-      p.power.open(c.power, now);
-      p.completions = c.completions;
-      p.arrivals = c.arrivals;
-      p.rejected = c.rejected;
-      p.abandoned = c.abandoned;
-      p.shed = c.shed;
-    });
-  }
-  for (std::size_t c = 0; c < m.class_names.size(); ++c) {
-    const std::string g = "serving/" + m.class_names[c] + "/";
-    pr.add_group({{g + "retries", "1", "retry attempts of " + m.class_names[c] + " requests in the interval", Sampling::interval_count},
-                  {g + "admission_rejected", "1", "attempts rejected by rate limits, quotas and drops in the interval",
-                   Sampling::interval_count},
-                  {g + "given_up", "1", "requests that failed for good (no retry left) in the interval", Sampling::interval_count}},
-                 // The class's counters at the previous sample, kept by the probe.
-                 [this, c, retries = std::uint64_t{0}, rejected = std::uint64_t{0}, given_up = std::uint64_t{0}](
-                     SimTime, std::span<double> out) mutable {
-                   const Impl& mm = *impl_;
-                   out[0] = static_cast<double>(mm.retries_c[c] - retries);
-                   out[1] = static_cast<double>(mm.rejected_c[c] - rejected);
-                   out[2] = static_cast<double>(mm.given_up_c[c] - given_up);
-                   retries = mm.retries_c[c];
-                   rejected = mm.rejected_c[c];
-                   given_up = mm.given_up_c[c];
-                 });
-  }
-}
-
-void ServingModel::submit(const workload::Request& req) {
-  Impl& m = *impl_;
-  ClassStats& s = m.stats[m.ct(req.cls, req.tier)];
-  ++s.attempts;
-  if (req.attempt == 0) ++s.first_attempts;
-  if (!m.admit(req)) return;
-  const std::size_t ci = m.route(req.cls);
-  Cluster& cl = m.clusters[ci];
-  ++cl.arrivals;
-  ++cl.tiers[req.tier].arrivals;
-  // Shedding by head-of-line delay.
-  for (const std::size_t ri : m.rules_for[m.ct(req.cls, req.tier)]) {
-    const Rule& rule = m.rules[ri];
-    if (std::isfinite(rule.shed_delay_s) && cl.queued > 0 &&
-        (m.engine->now() - m.oldest_created(cl)).to_seconds() > rule.shed_delay_s) {
-      ++s.shed;
-      ++cl.shed;
-      ++cl.tiers[req.tier].shed;
-      const std::uint32_t i = m.alloc_rec();
-      m.recs[i].r = req;
-      m.retry_or_give_up(i);
-      return;
-    }
-  }
-  if (cl.queued >= cl.queue_capacity) {
-    ++cl.rejected;
-    ++cl.tiers[req.tier].rejected;
-    m.reject(req, Reject::queue_full);
-    return;
-  }
-  const std::uint32_t i = m.alloc_rec();
-  Rec& r = m.recs[i];
-  r.r = req;
-  r.cluster = static_cast<std::uint32_t>(ci);
-  r.lane = m.lane_of_tier[req.tier];
-  r.timer = EventHandle{};
-  m.push_back(cl, i);
-  m.dispatch(ci);
-  if (m.recs[i].state != kQueued) return;
-  // Left waiting for a batch to fill while a GPU is idle: the batch timer starts it within max_wait, so a
-  // user more patient than that cannot give up first and needs no timer.
-  if (!cl.idle.empty() && m.oldest_created(cl) + cl.max_wait < req.created + SimTime::from_seconds(std::min(req.patience_s, 1e9))) return;
-  m.arm_patience(i);
-}
-
-void ServingModel::on_warmup_end(SimTime now) {
-  Impl& m = *impl_;
-  m.measure_start = now;
-  m.stats_ms = m.stats;
-  for (auto& s : m.stats) {
-    s.response.reset();
-    s.wait.reset();
-    s.e2e.reset();
-    s.response_hist.reset();
-  }
-  for (auto& cl : m.clusters) {
-    cl.ms_start = now;
-    cl.power_ms.open(cl.power, now);
-    cl.busy_ms.open(cl.busy_tw, now);
-    cl.queue_ms.open(cl.queue_tw, now);
-    cl.in_system_ms.open(cl.in_system_tw, now);
-    cl.operational_ms.open(cl.operational_tw, now);
-    cl.c_ms = cl.completions;
-    cl.energy_ms = cl.power.integral(now);
-    cl.busy_energy_ms = cl.busy_energy_j;
-  }
-}
-
-ServingModel::ClassFigures ServingModel::figures(std::size_t c, std::size_t k) const {
-  const Impl& m = *impl_;
-  const ClassStats& s = m.stats[m.ct(c, k)];
-  ClassStats base;
-  if (!m.stats_ms.empty()) base = m.stats_ms[m.ct(c, k)];
-  ClassFigures f;
-  f.attempts = s.attempts - base.attempts;
-  f.first_attempts = s.first_attempts - base.first_attempts;
-  f.retries = s.retries - base.retries;
-  f.completed = s.completed - base.completed;
-  f.abandoned = s.abandoned - base.abandoned;
-  f.shed = s.shed - base.shed;
-  for (std::size_t r = 0; r < kRejectReasons; ++r) f.rejected[r] = s.rejected[r] - base.rejected[r];
-  f.given_up = s.given_up - base.given_up;
-  f.response = s.response;
-  f.wait = s.wait;
-  return f;
-}
-
-double ServingModel::mean_in_system(std::size_t ci) const {
-  const Cluster& cl = impl_->clusters[ci];
-  return cl.in_system_ms.mean(cl.in_system_tw, impl_->engine->now());
-}
-double ServingModel::mean_queue(std::size_t ci) const {
-  const Cluster& cl = impl_->clusters[ci];
-  return cl.queue_ms.mean(cl.queue_tw, impl_->engine->now());
-}
-double ServingModel::utilisation(std::size_t ci) const {
-  const Cluster& cl = impl_->clusters[ci];
-  const SimTime now = impl_->engine->now();
-  const double cap = cl.operational_ms.mean(cl.operational_tw, now);
-  return cap > 0 ? cl.busy_ms.mean(cl.busy_tw, now) / cap : 0.0;
-}
-
-void ServingModel::finish(SimTime now, Summary& sum) {
-  Impl& m = *impl_;
-  const double span = (now - m.measure_start).to_seconds();
-  double fleet_energy = 0, fleet_busy_energy = 0;
-  std::uint64_t fleet_done = 0;
-  for (std::size_t c = 0; c < m.class_names.size(); ++c) {
-    const std::string g = "serving." + m.class_names[c];
-    double energy = 0, busy_energy = 0, busy = 0, cap = 0;
-    std::uint64_t done = 0;
-    for (const std::size_t ci : m.by_class[c]) {
-      const Cluster& cl = m.clusters[ci];
-      energy += cl.power.integral(now) - cl.energy_ms;
-      busy_energy += cl.busy_energy_j - cl.busy_energy_ms;
-      done += cl.completions - cl.c_ms;
-      busy += cl.busy_ms.mean(cl.busy_tw, now);
-      cap += cl.operational_ms.mean(cl.operational_tw, now);
-    }
-    fleet_energy += energy;
-    fleet_busy_energy += busy_energy;
-    fleet_done += done;
-    sum.add(g + ".gpu_utilisation", cap > 0 ? busy / cap : 0.0, "1", "busy GPUs / GPUs on line, time-averaged");
-    sum.add(g + ".energy_per_request_busy_wh", done ? busy_energy / done / 3600.0 : 0.0, "Wh",
-            "GPU energy of the batches that served the requests, per request (GPU only, busy time only)");
-    sum.add(g + ".energy_per_request_it_wh", done ? energy / done / 3600.0 : 0.0, "Wh",
-            "all GPU and server energy of the class's clusters (idle included) per request served");
-    for (std::size_t k = 0; k < m.tier_names.size(); ++k) {
-      const std::string p = g + "." + m.tier_names[k];
-      const ClassFigures f = figures(c, k);
-      const ClassStats& s = m.stats[m.ct(c, k)];
-      sum.add_count(p + ".attempts", static_cast<std::int64_t>(f.attempts), "attempts (first tries and retries)");
-      sum.add_count(p + ".retries", static_cast<std::int64_t>(f.retries), "retry attempts");
-      sum.add_count(p + ".completed", static_cast<std::int64_t>(f.completed), "requests served");
-      sum.add_count(p + ".abandoned", static_cast<std::int64_t>(f.abandoned), "waiting attempts whose users gave up");
-      sum.add_count(p + ".shed", static_cast<std::int64_t>(f.shed), "attempts shed above the delay threshold");
-      for (std::size_t r = 0; r < kRejectReasons; ++r) {
-        sum.add_count(p + ".rejected_" + to_string(static_cast<Reject>(r)), static_cast<std::int64_t>(f.rejected[r]),
-                      std::string("attempts rejected: ") + to_string(static_cast<Reject>(r)));
-      }
-      sum.add_count(p + ".given_up", static_cast<std::int64_t>(f.given_up), "requests that failed for good");
-      sum.add(p + ".response_mean_s", s.response.mean(), "s", "mean response time (wait + service + network)");
-      static constexpr double qs[] = {0.5, 0.95, 0.99, 0.999};
-      double q[4];
-      s.response_hist.quantiles(qs, q);
-      sum.add(p + ".response_p50_s", q[0], "s", "median response time");
-      sum.add(p + ".response_p95_s", q[1], "s", "95th percentile response time");
-      sum.add(p + ".response_p99_s", q[2], "s", "99th percentile response time");
-      sum.add(p + ".response_p999_s", q[3], "s", "99.9th percentile response time");
-      sum.add(p + ".wait_mean_s", s.wait.mean(), "s", "mean wait in queue");
-      sum.add(p + ".end_to_end_mean_s", s.e2e.mean(), "s", "mean time from the first attempt to the response");
-    }
-  }
-  for (std::size_t ci = 0; ci < m.clusters.size(); ++ci) {
-    const Cluster& cl = m.clusters[ci];
-    const std::string g = "serving." + cl.name;
-    sum.add(g + ".utilisation", utilisation(ci), "1", "busy GPUs / GPUs on line, time-averaged");
-    sum.add(g + ".mean_queue", mean_queue(ci), "1", "time-average number waiting");
-    sum.add(g + ".energy_kwh", (cl.power.integral(now) - cl.energy_ms) / 3.6e6, "kWh", "GPU and server energy");
-    sum.add_count(g + ".failures", static_cast<std::int64_t>(cl.failures), "GPU failures since t = 0");
-  }
-  sum.add("serving.it_energy_kwh", fleet_energy / 3.6e6, "kWh", "GPU and server energy of the whole fleet");
-  sum.add("serving.it_energy_household_days", power::household_days(fleet_energy), "1",
-          "IT energy in US household-days (10,715 kWh/yr, EIA)");
-  sum.add("serving.energy_per_request_it_wh", fleet_done ? fleet_energy / fleet_done / 3600.0 : 0.0, "Wh",
-          "fleet IT energy per request served, all classes");
-  (void)fleet_busy_energy;
-  (void)span;
+  m.register_probes(engine.probes());
 }
 
 void ServingModel::check_invariants(SimTime now) const {
@@ -1395,6 +236,747 @@ void ServingModel::set_group_shutdown(std::size_t ci, std::size_t gi, bool down)
   m.update_counts(cl);
   m.arm_missing_timers(cl);
   m.dispatch(ci);
+}
+
+// ---- (to be moved to their own files) ----
+
+// ---- arrivals -------------------------------------------------------------------------------------------
+
+void ServingModel::submit(const workload::Request& req) {
+  Impl& m = *impl_;
+  ClassStats& s = m.stats[m.ct(req.cls, req.tier)];
+  ++s.attempts;
+  if (req.attempt == 0) ++s.first_attempts;
+  if (const auto why = m.admission.refusal(req.cls, req.tier, m.now_s())) {
+    m.reject(req, *why);
+    return;
+  }
+  const std::size_t ci = m.router.route(req.cls);
+  Cluster& cl = m.clusters[ci];
+  ++cl.arrivals;
+  ++cl.tiers[req.tier].arrivals;
+  // Shedding by head-of-line delay.
+  const auto hol_delay_s = [&] {
+    return cl.queued > 0 ? (m.engine->now() - m.oldest_created(cl)).to_seconds() : -kInf;
+  };
+  if (m.admission.sheds(req.cls, req.tier, hol_delay_s)) {
+    ++s.shed;
+    ++cl.shed;
+    ++cl.tiers[req.tier].shed;
+    const std::uint32_t i = m.alloc_rec();
+    m.recs[i].r = req;
+    m.retry_or_give_up(i);
+    return;
+  }
+  if (cl.queued >= cl.queue_capacity) {
+    ++cl.rejected;
+    ++cl.tiers[req.tier].rejected;
+    m.reject(req, Reject::queue_full);
+    return;
+  }
+  const std::uint32_t i = m.alloc_rec();
+  Rec& r = m.recs[i];
+  r.r = req;
+  r.cluster = static_cast<std::uint32_t>(ci);
+  r.lane = m.lane_of_tier[req.tier];
+  r.timer = EventHandle{};
+  m.push_back(cl, i);
+  m.dispatch(ci);
+  if (m.recs[i].state != kQueued) return;
+  // Left waiting for a batch to fill while a GPU is idle: the batch timer starts it within max_wait, so a
+  // user more patient than that cannot give up first and needs no timer.
+  if (!cl.idle.empty() && m.oldest_created(cl) + cl.max_wait < req.created + SimTime::from_seconds(std::min(req.patience_s, 1e9))) return;
+  m.arm_patience(i);
+}
+
+// ---- queues ---------------------------------------------------------------------------------------------
+
+void ServingModel::Impl::push_back(Cluster& cl, std::uint32_t i) {
+  Rec& r = recs[i];
+  Lane& l = cl.lanes[r.lane];
+  r.prev = l.tail;
+  r.next = kNil;
+  if (l.tail != kNil) recs[l.tail].next = i; else l.head = i;
+  l.tail = i;
+  ++l.size;
+  r.state = kQueued;
+  set_queued(cl, cl.queued + 1);
+}
+void ServingModel::Impl::push_front(Cluster& cl, std::uint32_t i) {
+  Rec& r = recs[i];
+  Lane& l = cl.lanes[r.lane];
+  r.next = l.head;
+  r.prev = kNil;
+  if (l.head != kNil) recs[l.head].prev = i; else l.tail = i;
+  l.head = i;
+  ++l.size;
+  r.state = kQueued;
+  set_queued(cl, cl.queued + 1);
+}
+void ServingModel::Impl::unlink_raw(Cluster& cl, std::uint32_t i) {
+  Rec& r = recs[i];
+  Lane& l = cl.lanes[r.lane];
+  if (r.prev != kNil) recs[r.prev].next = r.next; else l.head = r.next;
+  if (r.next != kNil) recs[r.next].prev = r.prev; else l.tail = r.prev;
+  --l.size;
+}
+void ServingModel::Impl::unlink(Cluster& cl, std::uint32_t i) {
+  unlink_raw(cl, i);
+  set_queued(cl, cl.queued - 1);
+}
+void ServingModel::Impl::set_queued(Cluster& cl, std::uint64_t q) {
+  const SimTime now = engine->now();
+  cl.queued = q;
+  cl.queue_tw.set(now, static_cast<double>(q));
+  cl.in_system_tw.set(now, static_cast<double>(cl.queued + cl.in_service));
+}
+void ServingModel::Impl::set_in_service(Cluster& cl, std::uint64_t n) {
+  cl.in_service = n;
+  cl.in_system_tw.set(engine->now(), static_cast<double>(cl.queued + cl.in_service));
+}
+SimTime ServingModel::Impl::oldest_created(const Cluster& cl) const {
+  SimTime t = SimTime::max();
+  for (const Lane& l : cl.lanes) {
+    if (l.head != kNil) t = std::min(t, recs[l.head].r.created);
+  }
+  return t;
+}
+
+// ---- GPUs and power -------------------------------------------------------------------------------------
+
+void ServingModel::Impl::set_gpu_power(std::size_t ci, std::uint32_t g, double w) {
+  Cluster& cl = clusters[ci];
+  Gpu& gpu = cl.gpus[g];
+  if (w == gpu.power_w) return;
+  if (self->power_listener_) self->power_listener_(ci, gpu.group, false);
+  const double now = now_s();
+  gpu.energy_j += gpu.power_w * (now - gpu.last_s);
+  gpu.last_s = now;
+  const double delta = w - gpu.power_w;
+  gpu.power_w = w;
+  cl.groups[gpu.group].power_w += delta;
+  cl.gpu_power_w += delta;
+  cl.power.set(engine->now(), cl.gpu_power_w + cl.overhead_w);
+  if (self->power_listener_) self->power_listener_(ci, gpu.group, true);
+}
+void ServingModel::Impl::update_overhead(Cluster& cl) {
+  cl.overhead_w = cl.overhead_per_gpu_w * static_cast<double>(cl.gpus.size() - cl.off);
+  cl.overhead.set(engine->now(), cl.overhead_w);
+  cl.power.set(engine->now(), cl.gpu_power_w + cl.overhead_w);
+}
+void ServingModel::Impl::update_counts(Cluster& cl) {
+  const SimTime now = engine->now();
+  cl.busy_tw.set(now, cl.busy);
+  const std::uint32_t op = cl.operational();
+  cl.operational_tw.set(now, op);
+  cl.inv_capacity = op ? 1.0 / (static_cast<double>(op) * cl.max_batch) : kInf;
+}
+void ServingModel::Impl::push_idle(Cluster& cl, std::uint32_t g) {
+  cl.gpus[g].idle_pos = static_cast<std::uint32_t>(cl.idle.size());
+  cl.idle.push_back(g);
+}
+void ServingModel::Impl::remove_idle(Cluster& cl, std::uint32_t g) {
+  const std::uint32_t pos = cl.gpus[g].idle_pos;
+  const std::uint32_t last = cl.idle.back();
+  cl.idle[pos] = last;
+  cl.gpus[last].idle_pos = pos;
+  cl.idle.pop_back();
+  cl.gpus[g].idle_pos = kNil;
+}
+void ServingModel::Impl::make_idle(std::size_t ci, std::uint32_t g) {
+  Cluster& cl = clusters[ci];
+  cl.gpus[g].state = kIdle;
+  set_gpu_power(ci, g, cl.type->idle_loaded_w);
+  push_idle(cl, g);
+}
+
+// ---- batches --------------------------------------------------------------------------------------------
+
+void ServingModel::Impl::arm_batch_timer(std::size_t ci, SimTime due) {
+  Cluster& cl = clusters[ci];
+  if (engine->pending(cl.batch_timer)) {
+    if (engine->time_of(cl.batch_timer) <= due) return;
+    engine->reschedule(cl.batch_timer, due);
+    return;
+  }
+  const auto c32 = static_cast<std::uint32_t>(ci);
+  cl.batch_timer = engine->schedule_at(due, phase::serving, [this, c32] { dispatch(c32); });
+}
+
+void ServingModel::Impl::dispatch(std::size_t ci) {
+  Cluster& cl = clusters[ci];
+  // A batch is filling under a pending timer: an arrival cannot make it due sooner (it is never the
+  // oldest); only a full batch can.
+  if (cl.queued < cl.max_batch && engine->pending(cl.batch_timer)) return;
+  while (!cl.idle.empty() && cl.queued > 0) {
+    if (cl.max_batch > 1 && cl.queued < cl.max_batch && cl.max_wait > SimTime::zero()) {
+      // Integer time: the timer fires exactly at `due`, and then the batch goes.
+      const SimTime due = oldest_created(cl) + cl.max_wait;
+      if (engine->now() < due) {
+        arm_batch_timer(ci, due);
+        return;
+      }
+    }
+    const std::uint32_t g = cl.idle.back();
+    remove_idle(cl, g);
+    start_batch(ci, g);
+  }
+}
+
+void ServingModel::Impl::start_batch(std::size_t ci, std::uint32_t g) {
+  Cluster& cl = clusters[ci];
+  Gpu& gpu = cl.gpus[g];
+  const double now = now_s();
+  std::uint32_t b = 0;
+  double size_sum = 0;
+  std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
+  for (Lane& l : cl.lanes) {
+    while (b < cl.max_batch && l.head != kNil) {
+      const std::uint32_t i = l.head;
+      unlink_raw(cl, i);
+      Rec& r = recs[i];
+      engine->cancel(r.timer);
+      r.state = kInService;
+      r.start_s = now;
+      size_sum += r.r.size;
+      slot[b++] = i;
+      const double wait = now - r.r.created.to_seconds();
+      stats[ct(cl.cls, r.r.tier)].wait.add(wait);
+    }
+  }
+  gpu.batch = static_cast<std::uint16_t>(b);
+  gpu.state = kBusy;
+  gpu.batch_start_s = now;
+  ++cl.busy;
+  cl.in_service += b;
+  set_queued(cl, cl.queued - b);  // one time-weighted update for the whole batch
+  update_counts(cl);
+  const Group& grp = cl.groups[gpu.group];
+  set_gpu_power(ci, g, cl.type->busy_power_w(*cl.svc, grp.clock));
+  const double s = cl.svc->batch_time(b) * (size_sum / b) / grp.clock * cl.svc->sample_factor(cl.service_rng);
+  const auto c32 = static_cast<std::uint32_t>(ci);
+  gpu.done = engine->schedule_at(engine->now() + SimTime::from_seconds(s), phase::serving,
+                                 [this, c32, g] { batch_done(c32, g); });
+}
+
+void ServingModel::Impl::batch_done(std::size_t ci, std::uint32_t g) {
+  Cluster& cl = clusters[ci];
+  Gpu& gpu = cl.gpus[g];
+  const double now = now_s();
+  const double energy = gpu.power_w * (now - gpu.batch_start_s);  // attribution (the power is constant unless the clock changed)
+  const double rtt = self->sites_[cl.site].network_rtt_s;
+  const std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
+  for (std::uint32_t j = 0; j < gpu.batch; ++j) {
+    const std::uint32_t i = slot[j];
+    Rec& r = recs[i];
+    const double resp = now - r.r.created.to_seconds() + rtt;
+    ClassStats& s = stats[ct(cl.cls, r.r.tier)];
+    ++s.completed;
+    s.response.add(resp);
+    s.response_hist.record(resp);
+    s.e2e.add(now - r.r.first_created.to_seconds() + rtt);
+    TierStats& ts = cl.tiers[r.r.tier];
+    ++ts.completed;
+    cl.response_tap[r.r.tier].record(resp);
+    free_rec_at(i);
+  }
+  cl.busy_energy_j += energy;
+  cl.completions += gpu.batch;
+  set_in_service(cl, cl.in_service - gpu.batch);
+  gpu.batch = 0;
+  --cl.busy;
+  if (gpu.leaving) {
+    gpu.leaving = false;
+    gpu.state = kOff;
+    ++cl.off;
+    set_gpu_power(ci, g, 0.0);
+    update_overhead(cl);
+  } else if (cl.groups[gpu.group].down) {
+    gpu.state = kDown;
+    ++cl.down;
+    set_gpu_power(ci, g, 0.0);
+  } else {
+    make_idle(ci, g);
+  }
+  update_counts(cl);
+  dispatch(ci);
+}
+
+// Puts a busy GPU's batch back at the head of the queue (a failure or a thermal shutdown).
+void ServingModel::Impl::requeue_batch(std::size_t ci, std::uint32_t g) {
+  Cluster& cl = clusters[ci];
+  Gpu& gpu = cl.gpus[g];
+  engine->cancel(gpu.done);
+  // The re-queued requests are older than any the pending batch timer was set for: let the next
+  // dispatch set it again.
+  engine->cancel(cl.batch_timer);
+  const std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
+  set_in_service(cl, cl.in_service - gpu.batch);
+  for (std::uint32_t j = gpu.batch; j-- > 0;) {
+    const std::uint32_t i = slot[j];
+    push_front(cl, i);
+    arm_patience(i);
+  }
+  gpu.batch = 0;
+  --cl.busy;
+}
+
+// ---- patience -------------------------------------------------------------------------------------------
+
+void ServingModel::Impl::arm_patience(std::uint32_t i) {
+  Rec& r = recs[i];
+  // A deadline beyond the horizon never fires: no timer (this also covers "infinite" patience).
+  const double deadline_s = r.r.created.to_seconds() + r.r.patience_s;
+  if (!(deadline_s < horizon_s)) return;
+  const SimTime deadline = std::max(engine->now(), SimTime::from_seconds(deadline_s));
+  r.timer = engine->schedule_at(deadline, phase::serving, [this, i] { abandon(i); });
+}
+
+// Requests queued without a patience timer (they were sure to start within max_wait on an idle GPU)
+// need one as soon as the cluster has no idle GPU left.
+void ServingModel::Impl::arm_missing_timers(Cluster& cl) {
+  if (!cl.idle.empty()) return;
+  for (const Lane& l : cl.lanes) {
+    for (std::uint32_t i = l.head; i != kNil; i = recs[i].next) {
+      if (!engine->pending(recs[i].timer)) arm_patience(i);
+    }
+  }
+}
+
+void ServingModel::Impl::abandon(std::uint32_t i) {
+  Rec& r = recs[i];
+  Cluster& cl = clusters[r.cluster];
+  unlink(cl, i);
+  ++stats[ct(cl.cls, r.r.tier)].abandoned;
+  ++cl.tiers[r.r.tier].abandoned;
+  ++cl.abandoned;
+  retry_or_give_up(i);
+}
+
+void ServingModel::Impl::retry_or_give_up(std::uint32_t i) {
+  Rec& r = recs[i];
+  const std::size_t c = r.r.cls;
+  if (r.r.attempt + 1 < max_attempts && retry_p > 0 && retry_rng.bernoulli(retry_p)) {
+    const double delay = backoff.delay_s(r.r.attempt, backoff.exponential ? retry_rng.uniform() : 0.0);
+    r.state = kRetryWait;
+    engine->schedule_in(SimTime::from_seconds(delay), phase::workload, [this, i] { retry(i); });
+    return;
+  }
+  ++stats[ct(c, r.r.tier)].given_up;
+  ++given_up_c[c];
+  free_rec_at(i);
+}
+
+void ServingModel::Impl::retry(std::uint32_t i) {
+  workload::Request r = recs[i].r;
+  free_rec_at(i);
+  r.attempt = static_cast<std::uint8_t>(r.attempt + 1);
+  r.created = engine->now();
+  ++stats[ct(r.cls, r.tier)].retries;
+  ++retries_c[r.cls];
+  self->submit(r);
+}
+
+void ServingModel::Impl::reject(const workload::Request& req, Reject why) {
+  ++stats[ct(req.cls, req.tier)].rejected[static_cast<std::size_t>(why)];
+  ++rejected_c[req.cls];
+  const std::uint32_t i = alloc_rec();
+  recs[i].r = req;
+  retry_or_give_up(i);
+}
+
+void ServingModel::Impl::schedule_failure_candidate(std::size_t ci) {
+  Cluster& cl = clusters[ci];
+  engine->cancel(cl.failure_event);
+  const double env = self->sites_[cl.site].failure_multiplier;
+  const double rate = static_cast<double>(cl.gpus.size()) * failure_rate_per_s * env * hazard_bound;
+  if (!(rate > 0)) return;
+  const auto c32 = static_cast<std::uint32_t>(ci);
+  cl.failure_event = engine->schedule_in(SimTime::from_seconds(cl.failure_rng.exponential(rate)), phase::fleet,
+                                         [this, c32] { failure_candidate(c32); });
+}
+
+void ServingModel::Impl::failure_candidate(std::size_t ci) {
+  Cluster& cl = clusters[ci];
+  const auto g = static_cast<std::uint32_t>(cl.failure_rng.below(cl.gpus.size()));
+  Gpu& gpu = cl.gpus[g];
+  // Thinning: a candidate hits an operational GPU and is accepted in proportion to its group's hazard.
+  const double mult = hazard ? hazard(ci, gpu.group) : 1.0;
+  const double u = cl.failure_rng.uniform();
+  if ((gpu.state == kIdle || gpu.state == kBusy) && u * hazard_bound < mult) fail_gpu(ci, g);
+  schedule_failure_candidate(ci);
+}
+
+void ServingModel::Impl::fail_gpu(std::size_t ci, std::uint32_t g) {
+  Cluster& cl = clusters[ci];
+  Gpu& gpu = cl.gpus[g];
+  ++cl.failures;
+  if (gpu.state == kBusy) {
+    requeue_batch(ci, g);
+  } else {
+    remove_idle(cl, g);
+  }
+  gpu.state = kFailed;
+  ++cl.failed;
+  set_gpu_power(ci, g, 0.0);
+  update_counts(cl);
+  arm_missing_timers(cl);
+  if (self->sites_[cl.site].repairs) {
+    const auto c32 = static_cast<std::uint32_t>(ci);
+    engine->schedule_in(SimTime::from_seconds(repair_time.sample(cl.repair_rng)), phase::fleet,
+                        [this, c32, g] { repair(c32, g); });
+  }
+  dispatch(ci);
+}
+
+void ServingModel::Impl::repair(std::size_t ci, std::uint32_t g) {
+  Cluster& cl = clusters[ci];
+  Gpu& gpu = cl.gpus[g];
+  if (gpu.state != kFailed) return;
+  --cl.failed;
+  if (cl.groups[gpu.group].down) {
+    gpu.state = kDown;
+    ++cl.down;
+  } else {
+    make_idle(ci, g);
+  }
+  update_counts(cl);
+  dispatch(ci);
+}
+
+void ServingModel::Impl::add_gpus(std::size_t ci, std::uint32_t n) {
+  Cluster& cl = clusters[ci];
+  const double now = now_s();
+  while (n > 0) {
+    Group grp;
+    grp.first = static_cast<std::uint32_t>(cl.gpus.size());
+    grp.count = std::min(n, cl.gpus_per_group);
+    const auto gi = static_cast<std::uint32_t>(cl.groups.size());
+    cl.groups.push_back(grp);
+    for (std::uint32_t j = 0; j < grp.count; ++j) {
+      Gpu gpu;
+      gpu.group = gi;
+      gpu.last_s = now;
+      gpu.state = kOff;
+      cl.gpus.push_back(gpu);
+      ++cl.off;
+    }
+    n -= grp.count;
+  }
+  cl.slots.resize(cl.gpus.size() * cl.max_batch, kNil);
+}
+
+// Brings GPUs [from, gpus.size()) on line (new deliveries).
+void ServingModel::Impl::commission(std::size_t ci, std::uint32_t from) {
+  Cluster& cl = clusters[ci];
+  for (std::uint32_t g = from; g < cl.gpus.size(); ++g) {
+    --cl.off;
+    make_idle(ci, g);
+  }
+  update_overhead(cl);
+  update_counts(cl);
+  schedule_failure_candidate(ci);
+  dispatch(ci);
+}
+
+// Takes n GPUs out: idle ones at once, busy ones after their batch. Returns those taken.
+std::vector<std::uint32_t> ServingModel::Impl::take_out(std::size_t ci, std::uint32_t n) {
+  Cluster& cl = clusters[ci];
+  std::vector<std::uint32_t> taken;
+  while (n > 0 && !cl.idle.empty()) {
+    const std::uint32_t g = cl.idle.back();
+    remove_idle(cl, g);
+    cl.gpus[g].state = kOff;
+    ++cl.off;
+    set_gpu_power(ci, g, 0.0);
+    taken.push_back(g);
+    --n;
+  }
+  for (std::uint32_t g = static_cast<std::uint32_t>(cl.gpus.size()); n > 0 && g-- > 0;) {
+    Gpu& gpu = cl.gpus[g];
+    if (gpu.state == kBusy && !gpu.leaving) {
+      gpu.leaving = true;
+      taken.push_back(g);
+      --n;
+    } else if (gpu.state == kFailed || gpu.state == kDown) {
+      if (gpu.state == kFailed) --cl.failed; else --cl.down;
+      gpu.state = kOff;
+      ++cl.off;
+      taken.push_back(g);
+      --n;
+    }
+  }
+  update_overhead(cl);
+  update_counts(cl);
+  arm_missing_timers(cl);
+  return taken;
+}
+
+void ServingModel::Impl::apply_change(std::size_t k) {
+  FleetChange& ch = changes[k];
+  Cluster& cl = clusters[ch.cluster];
+  switch (ch.kind) {
+    case FleetChange::Kind::add: {
+      const auto from = static_cast<std::uint32_t>(cl.gpus.size());
+      add_gpus(ch.cluster, ch.gpus);
+      commission(ch.cluster, from);
+      break;
+    }
+    case FleetChange::Kind::remove: take_out(ch.cluster, ch.gpus); break;
+    case FleetChange::Kind::drain: {
+      ch.drained = take_out(ch.cluster, ch.gpus);
+      const auto k32 = static_cast<std::uint32_t>(k);
+      engine->schedule_in(SimTime::from_seconds(ch.duration_s), phase::fleet, [this, k32] { end_drain(k32); });
+      break;
+    }
+  }
+}
+
+void ServingModel::Impl::end_drain(std::size_t k) {
+  FleetChange& ch = changes[k];
+  Cluster& cl = clusters[ch.cluster];
+  for (const std::uint32_t g : ch.drained) {
+    Gpu& gpu = cl.gpus[g];
+    if (gpu.state == kOff) {
+      --cl.off;
+      make_idle(ch.cluster, g);
+    } else if (gpu.leaving) {
+      gpu.leaving = false;
+    }
+  }
+  update_overhead(cl);
+  update_counts(cl);
+  dispatch(ch.cluster);
+}
+
+namespace {
+
+// A cluster probe's view at its previous sample: windows and counters to take differences against, and the
+// histograms of the responses completed since (per tier).
+struct IntervalSnapshot {
+  TimeWindow queue, busy, power;
+  std::uint64_t arrivals = 0, completions = 0, rejected = 0, abandoned = 0, shed = 0;
+  std::vector<Histogram> response;
+};
+
+}  // namespace
+
+// ---- probes -----------------------------------------------------------------------------------------------
+
+void ServingModel::Impl::register_probes(ProbeRegistry& pr) {
+  for (std::size_t ci = 0; ci < clusters.size(); ++ci) {
+    Cluster& cl = clusters[ci];
+    const std::string g = "serving/" + cl.name + "/";
+    std::vector<SeriesInfo> cols = {
+        {g + "queue_length", "1", "requests waiting, time-averaged over the interval", Sampling::interval_mean},
+        {g + "busy_gpus", "1", "GPUs busy, time-averaged over the interval", Sampling::interval_mean},
+        {g + "idle_gpus", "1", "GPUs idle at the sample instant", Sampling::instant},
+        {g + "failed_gpus", "1", "GPUs failed at the sample instant", Sampling::instant},
+        {g + "down_gpus", "1", "GPUs shut down by their temperature at the sample instant", Sampling::instant},
+        {g + "active_gpus", "1", "GPUs on line (idle or busy) at the sample instant", Sampling::instant},
+        {g + "arrivals", "1", "attempts routed to the cluster in the interval", Sampling::interval_count},
+        {g + "throughput", "1/s", "requests completed per second over the interval", Sampling::interval_rate},
+        {g + "rejected", "1", "attempts rejected because the queue was full", Sampling::interval_count},
+        {g + "abandoned", "1", "waiting requests whose users gave up", Sampling::interval_count},
+        {g + "shed", "1", "attempts shed above the head-of-line delay threshold", Sampling::interval_count},
+        {g + "power_w", "W", "GPU and server power, time-averaged over the interval", Sampling::interval_mean},
+        {g + "energy_per_request_j", "J", "GPU and server energy in the interval per request completed in it",
+         Sampling::interval_stat},
+    };
+    for (const auto& t : tier_names) {
+      for (const char* q : {"p50", "p95", "p99"}) {
+        cols.push_back({g + t + "/response_" + q + "_s", "s",
+                        std::string(q) + " response time (wait + service + network) of " + t +
+                            " requests completed in the interval",
+                        Sampling::interval_stat});
+      }
+    }
+    // The probe keeps its own interval: snapshots of the cluster's cumulative counters and integrals at its
+    // previous sample, and the histograms the cluster records responses into.
+    auto prev = std::make_shared<IntervalSnapshot>();
+    prev->response.resize(tier_names.size());
+    cl.response_tap = prev->response.data();
+    pr.add_group(std::move(cols), [this, ci, prev](SimTime now, std::span<double> out) {
+      const Cluster& c = clusters[ci];
+      IntervalSnapshot& p = *prev;
+      const double dt = (now - p.power.start).to_seconds();
+      out[0] = p.queue.mean(c.queue_tw, now);
+      out[1] = p.busy.mean(c.busy_tw, now);
+      out[2] = static_cast<double>(c.idle.size());
+      out[3] = c.failed;
+      out[4] = c.down;
+      out[5] = c.operational();
+      out[6] = static_cast<double>(c.arrivals - p.arrivals);
+      const double done = static_cast<double>(c.completions - p.completions);
+      out[7] = dt > 0 ? done / dt : 0.0;
+      out[8] = static_cast<double>(c.rejected - p.rejected);
+      out[9] = static_cast<double>(c.abandoned - p.abandoned);
+      out[10] = static_cast<double>(c.shed - p.shed);
+      out[11] = p.power.mean(c.power, now);
+      // The power window's integral at its start is the energy at the previous sample.
+      out[12] = done > 0 ? (c.power.integral(now) - p.power.integral_at_start) / done
+                         : std::numeric_limits<double>::quiet_NaN();
+      std::size_t o = 13;
+      static constexpr double qs[] = {0.5, 0.95, 0.99};
+      for (Histogram& h : p.response) {
+        h.quantiles(qs, out.subspan(o, 3));
+        h.reset();
+        o += 3;
+      }
+      p.queue.open(c.queue_tw, now);
+      p.busy.open(c.busy_tw, now);
+      p.power.open(c.power, now);
+      p.completions = c.completions;
+      p.arrivals = c.arrivals;
+      p.rejected = c.rejected;
+      p.abandoned = c.abandoned;
+      p.shed = c.shed;
+    });
+  }
+  for (std::size_t c = 0; c < class_names.size(); ++c) {
+    const std::string g = "serving/" + class_names[c] + "/";
+    pr.add_group({{g + "retries", "1", "retry attempts of " + class_names[c] + " requests in the interval", Sampling::interval_count},
+                  {g + "admission_rejected", "1", "attempts rejected by rate limits, quotas and drops in the interval",
+                   Sampling::interval_count},
+                  {g + "given_up", "1", "requests that failed for good (no retry left) in the interval", Sampling::interval_count}},
+                 // The class's counters at the previous sample, kept by the probe.
+                 [this, c, retries = std::uint64_t{0}, rejected = std::uint64_t{0}, given_up = std::uint64_t{0}](
+                     SimTime, std::span<double> out) mutable {
+                   out[0] = static_cast<double>(retries_c[c] - retries);
+                   out[1] = static_cast<double>(rejected_c[c] - rejected);
+                   out[2] = static_cast<double>(given_up_c[c] - given_up);
+                   retries = retries_c[c];
+                   rejected = rejected_c[c];
+                   given_up = given_up_c[c];
+                 });
+  }
+}
+
+// ---- the measured span and the summary ----------------------------------------------------------------------
+
+void ServingModel::on_warmup_end(SimTime now) {
+  Impl& m = *impl_;
+  m.measure_start = now;
+  m.stats_ms = m.stats;
+  for (auto& s : m.stats) {
+    s.response.reset();
+    s.wait.reset();
+    s.e2e.reset();
+    s.response_hist.reset();
+  }
+  for (auto& cl : m.clusters) {
+    cl.ms_start = now;
+    cl.power_ms.open(cl.power, now);
+    cl.busy_ms.open(cl.busy_tw, now);
+    cl.queue_ms.open(cl.queue_tw, now);
+    cl.in_system_ms.open(cl.in_system_tw, now);
+    cl.operational_ms.open(cl.operational_tw, now);
+    cl.c_ms = cl.completions;
+    cl.energy_ms = cl.power.integral(now);
+    cl.busy_energy_ms = cl.busy_energy_j;
+  }
+}
+
+ServingModel::ClassFigures ServingModel::figures(std::size_t c, std::size_t k) const {
+  const Impl& m = *impl_;
+  const ClassStats& s = m.stats[m.ct(c, k)];
+  ClassStats base;
+  if (!m.stats_ms.empty()) base = m.stats_ms[m.ct(c, k)];
+  ClassFigures f;
+  f.attempts = s.attempts - base.attempts;
+  f.first_attempts = s.first_attempts - base.first_attempts;
+  f.retries = s.retries - base.retries;
+  f.completed = s.completed - base.completed;
+  f.abandoned = s.abandoned - base.abandoned;
+  f.shed = s.shed - base.shed;
+  for (std::size_t r = 0; r < kRejectReasons; ++r) f.rejected[r] = s.rejected[r] - base.rejected[r];
+  f.given_up = s.given_up - base.given_up;
+  f.response = s.response;
+  f.wait = s.wait;
+  return f;
+}
+
+double ServingModel::mean_in_system(std::size_t ci) const {
+  const Cluster& cl = impl_->clusters[ci];
+  return cl.in_system_ms.mean(cl.in_system_tw, impl_->engine->now());
+}
+double ServingModel::mean_queue(std::size_t ci) const {
+  const Cluster& cl = impl_->clusters[ci];
+  return cl.queue_ms.mean(cl.queue_tw, impl_->engine->now());
+}
+double ServingModel::utilisation(std::size_t ci) const {
+  const Cluster& cl = impl_->clusters[ci];
+  const SimTime now = impl_->engine->now();
+  const double cap = cl.operational_ms.mean(cl.operational_tw, now);
+  return cap > 0 ? cl.busy_ms.mean(cl.busy_tw, now) / cap : 0.0;
+}
+
+void ServingModel::finish(SimTime now, Summary& sum) {
+  Impl& m = *impl_;
+  const double span = (now - m.measure_start).to_seconds();
+  double fleet_energy = 0, fleet_busy_energy = 0;
+  std::uint64_t fleet_done = 0;
+  for (std::size_t c = 0; c < m.class_names.size(); ++c) {
+    const std::string g = "serving." + m.class_names[c];
+    double energy = 0, busy_energy = 0, busy = 0, cap = 0;
+    std::uint64_t done = 0;
+    for (const std::size_t ci : m.by_class[c]) {
+      const Cluster& cl = m.clusters[ci];
+      energy += cl.power.integral(now) - cl.energy_ms;
+      busy_energy += cl.busy_energy_j - cl.busy_energy_ms;
+      done += cl.completions - cl.c_ms;
+      busy += cl.busy_ms.mean(cl.busy_tw, now);
+      cap += cl.operational_ms.mean(cl.operational_tw, now);
+    }
+    fleet_energy += energy;
+    fleet_busy_energy += busy_energy;
+    fleet_done += done;
+    sum.add(g + ".gpu_utilisation", cap > 0 ? busy / cap : 0.0, "1", "busy GPUs / GPUs on line, time-averaged");
+    sum.add(g + ".energy_per_request_busy_wh", done ? busy_energy / done / 3600.0 : 0.0, "Wh",
+            "GPU energy of the batches that served the requests, per request (GPU only, busy time only)");
+    sum.add(g + ".energy_per_request_it_wh", done ? energy / done / 3600.0 : 0.0, "Wh",
+            "all GPU and server energy of the class's clusters (idle included) per request served");
+    for (std::size_t k = 0; k < m.tier_names.size(); ++k) {
+      const std::string p = g + "." + m.tier_names[k];
+      const ClassFigures f = figures(c, k);
+      const ClassStats& s = m.stats[m.ct(c, k)];
+      sum.add_count(p + ".attempts", static_cast<std::int64_t>(f.attempts), "attempts (first tries and retries)");
+      sum.add_count(p + ".retries", static_cast<std::int64_t>(f.retries), "retry attempts");
+      sum.add_count(p + ".completed", static_cast<std::int64_t>(f.completed), "requests served");
+      sum.add_count(p + ".abandoned", static_cast<std::int64_t>(f.abandoned), "waiting attempts whose users gave up");
+      sum.add_count(p + ".shed", static_cast<std::int64_t>(f.shed), "attempts shed above the delay threshold");
+      for (std::size_t r = 0; r < kRejectReasons; ++r) {
+        sum.add_count(p + ".rejected_" + to_string(static_cast<Reject>(r)), static_cast<std::int64_t>(f.rejected[r]),
+                      std::string("attempts rejected: ") + to_string(static_cast<Reject>(r)));
+      }
+      sum.add_count(p + ".given_up", static_cast<std::int64_t>(f.given_up), "requests that failed for good");
+      sum.add(p + ".response_mean_s", s.response.mean(), "s", "mean response time (wait + service + network)");
+      static constexpr double qs[] = {0.5, 0.95, 0.99, 0.999};
+      double q[4];
+      s.response_hist.quantiles(qs, q);
+      sum.add(p + ".response_p50_s", q[0], "s", "median response time");
+      sum.add(p + ".response_p95_s", q[1], "s", "95th percentile response time");
+      sum.add(p + ".response_p99_s", q[2], "s", "99th percentile response time");
+      sum.add(p + ".response_p999_s", q[3], "s", "99.9th percentile response time");
+      sum.add(p + ".wait_mean_s", s.wait.mean(), "s", "mean wait in queue");
+      sum.add(p + ".end_to_end_mean_s", s.e2e.mean(), "s", "mean time from the first attempt to the response");
+    }
+  }
+  for (std::size_t ci = 0; ci < m.clusters.size(); ++ci) {
+    const Cluster& cl = m.clusters[ci];
+    const std::string g = "serving." + cl.name;
+    sum.add(g + ".utilisation", utilisation(ci), "1", "busy GPUs / GPUs on line, time-averaged");
+    sum.add(g + ".mean_queue", mean_queue(ci), "1", "time-average number waiting");
+    sum.add(g + ".energy_kwh", (cl.power.integral(now) - cl.energy_ms) / 3.6e6, "kWh", "GPU and server energy");
+    sum.add_count(g + ".failures", static_cast<std::int64_t>(cl.failures), "GPU failures since t = 0");
+  }
+  sum.add("serving.it_energy_kwh", fleet_energy / 3.6e6, "kWh", "GPU and server energy of the whole fleet");
+  sum.add("serving.it_energy_household_days", power::household_days(fleet_energy), "1",
+          "IT energy in US household-days (10,715 kWh/yr, EIA)");
+  sum.add("serving.energy_per_request_it_wh", fleet_done ? fleet_energy / fleet_done / 3600.0 : 0.0, "Wh",
+          "fleet IT energy per request served, all classes");
+  (void)fleet_busy_energy;
+  (void)span;
 }
 
 }  // namespace dcsim::serving

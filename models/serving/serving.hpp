@@ -117,8 +117,7 @@ class ServingModel final : public Model, public workload::RequestSink {
   double utilisation(std::size_t cluster) const;
 
  private:
-  struct Cluster;
-  struct Impl;
+  struct Impl;  // impl.hpp
   std::unique_ptr<Impl> impl_;
   std::vector<SiteInfo> sites_;
   std::function<double(std::size_t)> routing_hook_;
