@@ -71,6 +71,7 @@ void ServingModel::Impl::push_back(Cluster& cl, std::uint32_t i) {
   r.state = kQueued;
   set_queued(cl, cl.queued + 1);
 }
+
 void ServingModel::Impl::push_front(Cluster& cl, std::uint32_t i) {
   Rec& r = recs[i];
   Lane& l = cl.lanes[r.lane];
@@ -82,6 +83,7 @@ void ServingModel::Impl::push_front(Cluster& cl, std::uint32_t i) {
   r.state = kQueued;
   set_queued(cl, cl.queued + 1);
 }
+
 void ServingModel::Impl::unlink_raw(Cluster& cl, std::uint32_t i) {
   Rec& r = recs[i];
   Lane& l = cl.lanes[r.lane];
@@ -89,20 +91,24 @@ void ServingModel::Impl::unlink_raw(Cluster& cl, std::uint32_t i) {
   if (r.next != kNil) recs[r.next].prev = r.prev; else l.tail = r.prev;
   --l.size;
 }
+
 void ServingModel::Impl::unlink(Cluster& cl, std::uint32_t i) {
   unlink_raw(cl, i);
   set_queued(cl, cl.queued - 1);
 }
+
 void ServingModel::Impl::set_queued(Cluster& cl, std::uint64_t q) {
   const SimTime now = engine->now();
   cl.queued = q;
   cl.queue_tw.set(now, static_cast<double>(q));
   cl.in_system_tw.set(now, static_cast<double>(cl.queued + cl.in_service));
 }
+
 void ServingModel::Impl::set_in_service(Cluster& cl, std::uint64_t n) {
   cl.in_service = n;
   cl.in_system_tw.set(engine->now(), static_cast<double>(cl.queued + cl.in_service));
 }
+
 SimTime ServingModel::Impl::oldest_created(const Cluster& cl) const {
   SimTime t = SimTime::max();
   for (const Lane& l : cl.lanes) {
@@ -128,11 +134,13 @@ void ServingModel::Impl::set_gpu_power(std::size_t ci, std::uint32_t g, double w
   cl.power.set(engine->now(), cl.gpu_power_w + cl.overhead_w);
   if (self->power_listener_) self->power_listener_(ci, gpu.group, true);
 }
+
 void ServingModel::Impl::update_overhead(Cluster& cl) {
   cl.overhead_w = cl.overhead_per_gpu_w * static_cast<double>(cl.gpus.size() - cl.off);
   cl.overhead.set(engine->now(), cl.overhead_w);
   cl.power.set(engine->now(), cl.gpu_power_w + cl.overhead_w);
 }
+
 void ServingModel::Impl::update_counts(Cluster& cl) {
   const SimTime now = engine->now();
   cl.busy_tw.set(now, cl.busy);
@@ -140,10 +148,12 @@ void ServingModel::Impl::update_counts(Cluster& cl) {
   cl.operational_tw.set(now, op);
   cl.inv_capacity = op ? 1.0 / (static_cast<double>(op) * cl.max_batch) : kInf;
 }
+
 void ServingModel::Impl::push_idle(Cluster& cl, std::uint32_t g) {
   cl.gpus[g].idle_pos = static_cast<std::uint32_t>(cl.idle.size());
   cl.idle.push_back(g);
 }
+
 void ServingModel::Impl::remove_idle(Cluster& cl, std::uint32_t g) {
   const std::uint32_t pos = cl.gpus[g].idle_pos;
   const std::uint32_t last = cl.idle.back();
@@ -152,6 +162,7 @@ void ServingModel::Impl::remove_idle(Cluster& cl, std::uint32_t g) {
   cl.idle.pop_back();
   cl.gpus[g].idle_pos = kNil;
 }
+
 void ServingModel::Impl::make_idle(std::size_t ci, std::uint32_t g) {
   Cluster& cl = clusters[ci];
   cl.gpus[g].state = kIdle;
