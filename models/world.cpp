@@ -37,7 +37,9 @@ void build(const Params& root, Run& run) {
   }
   if (root.has("sites") || root.has("serving")) {
     if (!wl) root.fail("workload", "a [workload] section: the serving model serves its requests");
-    auto& sv = run.emplace_model<serving::ServingModel>(root, run.settings(), *wl);
+    // Serving sees of the workload only what it needs (workload/request_source.hpp).
+    workload::RequestSource& requests = *wl;
+    auto& sv = run.emplace_model<serving::ServingModel>(root, run.settings(), requests);
     if (facility::wanted(root)) run.emplace_model<facility::FacilityModel>(root, run.settings(), sv);
   }
   if (!any) {

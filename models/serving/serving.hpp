@@ -32,7 +32,7 @@
 #include "models/serving/admission.hpp"
 #include "models/serving/gpu.hpp"
 #include "models/workload/request.hpp"
-#include "models/workload/workload.hpp"
+#include "models/workload/request_source.hpp"
 #include "sim/core/config.hpp"
 #include "sim/core/model.hpp"
 #include "sim/core/run.hpp"
@@ -54,8 +54,9 @@ struct SiteInfo {
 
 class ServingModel final : public Model, public workload::RequestSink {
  public:
-  // Reads [serving] and the clusters of [[sites]]; the workload supplies classes, tiers and users.
-  ServingModel(const Params& root, const RunSettings& rs, workload::WorkloadModel& wl);
+  // Reads [serving] and the clusters of [[sites]]; the workload supplies classes, tiers and users (and takes
+  // this model as its sink).
+  ServingModel(const Params& root, const RunSettings& rs, workload::RequestSource& wl);
   ~ServingModel() override;
 
   std::string_view name() const override { return "serving"; }
@@ -116,8 +117,7 @@ class ServingModel final : public Model, public workload::RequestSink {
   double utilisation(std::size_t cluster) const;
 
  private:
-  struct Cluster;
-  struct Impl;
+  struct Impl;  // impl.hpp
   std::unique_ptr<Impl> impl_;
   std::vector<SiteInfo> sites_;
   std::function<double(std::size_t)> routing_hook_;

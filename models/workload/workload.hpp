@@ -22,6 +22,7 @@
 #include "models/workload/population.hpp"
 #include "models/workload/profiles.hpp"
 #include "models/workload/request.hpp"
+#include "models/workload/request_source.hpp"
 #include "sim/core/calendar.hpp"
 #include "sim/core/config.hpp"
 #include "sim/core/distribution.hpp"
@@ -61,7 +62,7 @@ struct TraceRecord {
 std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<std::string>& classes,
                                     const std::vector<std::string>& tiers);
 
-class WorkloadModel final : public Model {
+class WorkloadModel final : public Model, public RequestSource {
  public:
   // Builds the workload from [workload]; throws ConfigError.
   WorkloadModel(const Params& p, const RunSettings& rs, const RandomStreams& streams);
@@ -73,7 +74,13 @@ class WorkloadModel final : public Model {
   void finish(SimTime now, Summary& summary) override;
   void check_invariants(SimTime now) const override;
 
-  void set_sink(RequestSink* sink) noexcept { sink_ = sink; }
+  // ---- RequestSource: what the serving model uses ----
+  void set_sink(RequestSink* sink) noexcept override { sink_ = sink; }
+  std::size_t class_count() const override { return classes_.size(); }
+  const std::string& class_name(std::size_t c) const override { return classes_[c].name; }
+  std::size_t tier_count() const override { return tiers_.size(); }
+  const std::string& tier_name(std::size_t k) const override { return tiers_[k].name; }
+  double tier_share(std::size_t k) const override { return tiers_[k].share; }
 
   const std::vector<RequestClass>& classes() const noexcept { return classes_; }
   const std::vector<Tier>& tiers() const noexcept { return tiers_; }
@@ -82,7 +89,7 @@ class WorkloadModel final : public Model {
   // The rate of (class, tier) at t, requests/s (0 in trace mode), and its integral.
   double rate(std::size_t c, std::size_t k, double t) const;
   double expected_arrivals(std::size_t c, std::size_t k, double t0, double t1) const;
-  double active_users(double t) const;
+  double active_users(double t) const override;
   std::uint64_t arrivals(std::size_t c, std::size_t k) const { return arrivals_[c * tiers_.size() + k]; }
   // Draws a request's size for class c from stream `rng` (used for retries too).
   double draw_size(std::size_t c, Rng& rng) const;
