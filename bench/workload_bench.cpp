@@ -9,6 +9,7 @@
 
 #include "bench/harness.hpp"
 #include "models/workload/workload.hpp"
+#include "models/world.hpp"
 #include "sim/io/scenario.hpp"
 
 using namespace dcsim;
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
   const double days = static_cast<double>(bench::arg_long(argc, argv, "--days", 7));
   io::Scenario sc = io::load_scenario(DCSIM_SOURCE_DIR "/scenarios/surge_workload.toml",
                                       {"simulation.duration=" + std::to_string(static_cast<int>(days)) + "d"});
-  const Params root(sc.root, "");
+  const Params root(sc.root, "", models::parameter_schema());
   const RunSettings rs = RunSettings::from(root.table("simulation"));
   const RandomStreams streams(rs.seed, rs.run_index);
   const workload::WorkloadModel w(root.table("workload"), rs, streams);
