@@ -525,3 +525,19 @@ TEST_CASE("adding a class does not change another class's arrivals", "[workload]
   auto gb = b.make_generator(0, 0, 0, 600);
   for (int i = 0; i < 1000; ++i) REQUIRE(ga->next() == gb->next());
 }
+
+TEST_CASE("the [workload] table: its defaults read, and every key of the shipped scenarios is declared",
+          "[workload][params]") {
+  ParamSchema s;
+  s.add(workload::parameter_table());
+  CHECK_NOTHROW(check_defaults(s));
+  for (const char* f : {"default.toml", "surge_workload.toml", "surge_fleet.toml"}) {
+    INFO(f);
+    const io::Scenario sc = io::load_scenario(std::string(DCSIM_SOURCE_DIR) + "/scenarios/" + f);
+    const ConfigValue* wl = sc.root.find("workload");
+    REQUIRE(wl != nullptr);
+    ConfigValue root = ConfigValue::make_table({});
+    root.set("workload", *wl);
+    CHECK(undeclared_keys(s, root) == std::vector<std::string>{});
+  }
+}
