@@ -17,6 +17,7 @@ const ParamSchema& parameter_schema() {
     ParamSchema x;
     x.add(RunSettings::parameter_table());
     x.add(queueing::MMcParams::parameter_table());
+    x.add(workload::parameter_table());
     return x;
   }();
   return s;

@@ -184,33 +184,32 @@ std::string HawkesPopulation::describe() const {
 // ---- from the scenario ---------------------------------------------------------------------------------------
 
 std::unique_ptr<Population> make_population(const Params& p, double t_end, const RandomStreams& streams) {
-  const std::string kind = p.choice("kind", {"constant", "logistic", "bass", "hawkes"});
-  const Range count = Range::non_negative();
-  if (kind == "constant") return std::make_unique<ConstantPopulation>(p.quantity("users", qty::dimensionless, count));
-  const double base = p.quantity("base", qty::dimensionless, 0.0, count);
-  const double market = p.quantity("market", qty::dimensionless, Range::positive());
-  const double churn = p.quantity("churn", qty::rate, 0.0, Range::non_negative());
+  const std::string kind = p.choice("kind");
+  if (kind == "constant") return std::make_unique<ConstantPopulation>(p.quantity("users"));
+  const double base = p.quantity("base");
+  const double market = p.quantity("market");
+  const double churn = p.quantity("churn");
   if (kind == "bass") {
-    const double pp = p.quantity("p", qty::rate, Range::positive());
-    const double qq = p.quantity("q", qty::rate, Range::non_negative());
-    const double onset = p.quantity("onset", qty::time, 0.0, Range::any());
+    const double pp = p.quantity("p");
+    const double qq = p.quantity("q");
+    const double onset = p.quantity("onset");
     return std::make_unique<BassPopulation>(base, market, pp, qq, onset, churn, t_end);
   }
   if (kind == "logistic") {
-    const double rate = p.quantity("rate", qty::rate, Range::positive());
-    const double mid = p.quantity("midpoint", qty::time, Range::any());
+    const double rate = p.quantity("rate");
+    const double mid = p.quantity("midpoint");
     return std::make_unique<LogisticPopulation>(base, market, rate, mid, churn, t_end);
   }
   HawkesPopulation::Params h;
   h.base = base;
   h.market = market;
   h.churn_per_s = churn;
-  h.baseline_per_s = p.quantity("baseline", qty::rate, Range::positive());
-  h.branching = p.quantity("branching", qty::dimensionless, Range::non_negative());
-  h.decay_per_s = p.quantity("decay", qty::rate, Range::positive());
-  h.cohort = p.quantity("cohort", qty::dimensionless, market / 10000.0, Range::positive());
+  h.baseline_per_s = p.quantity("baseline");
+  h.branching = p.quantity("branching");
+  h.decay_per_s = p.quantity("decay");
+  h.cohort = p.quantity_or("cohort", market / 10000.0);
   if (market / h.cohort > 5e7) p.fail("cohort", "a cohort of at least market/5e7 users (at most 5e7 cohorts)");
-  h.onset = p.quantity("onset", qty::time, 0.0, Range::any());
+  h.onset = p.quantity("onset");
   return std::make_unique<HawkesPopulation>(h, t_end, streams.stream("workload.population.hawkes"));
 }
 

@@ -173,10 +173,10 @@ double FlashMultiplier::next_break(double t) const {
 
 Diurnal make_diurnal(const std::optional<Params>& p, const Calendar& cal) {
   if (!p) return Diurnal::flat(cal);
-  const std::string kind = p->choice("kind", {"flat", "regions", "table"});
+  const std::string kind = p->choice("kind");
   if (kind == "flat") return Diurnal::flat(cal);
   if (kind == "table") {
-    auto v = p->quantities("hourly", qty::dimensionless, Range::non_negative());
+    auto v = p->quantities("hourly");
     if (v.size() < 2) p->fail("hourly", "at least 2 values over the day");
     if (std::accumulate(v.begin(), v.end(), 0.0) <= 0) p->fail("hourly", "values that are not all zero");
     return Diurnal::table(cal, std::move(v));
@@ -184,10 +184,10 @@ Diurnal make_diurnal(const std::optional<Params>& p, const Calendar& cal) {
   std::vector<Diurnal::Region> rs;
   for (const auto& r : p->tables("regions")) {
     Diurnal::Region x;
-    x.name = r.text("name", "region");
-    x.share = r.quantity("share", qty::fraction, Range::positive());
-    x.peak_hour = r.quantity("peak_hour_utc", qty::dimensionless, Range{0, 24, false, true});
-    x.amplitude = r.quantity("amplitude", qty::fraction, Range::unit_interval());
+    x.name = r.text("name");
+    x.share = r.quantity("share");
+    x.peak_hour = r.quantity("peak_hour_utc");
+    x.amplitude = r.quantity("amplitude");
     rs.push_back(x);
   }
   if (rs.empty()) p->fail("regions", "at least one [[...regions]] table (name, share, peak_hour_utc, amplitude)");
@@ -196,7 +196,7 @@ Diurnal make_diurnal(const std::optional<Params>& p, const Calendar& cal) {
 
 Weekly make_weekly(const std::optional<Params>& p, const Calendar& cal) {
   if (!p) return Weekly(cal, {});
-  auto f = p->quantities("factors", qty::dimensionless, Range::non_negative());
+  auto f = p->quantities("factors");
   if (f.size() != 7) p->fail("factors", "7 factors, Monday first");
   if (std::accumulate(f.begin(), f.end(), 0.0) <= 0) p->fail("factors", "factors that are not all zero");
   return Weekly(cal, std::move(f));
@@ -206,11 +206,11 @@ std::vector<FlashCrowd> make_flash_crowds(const std::vector<Params>& ps, const s
   std::vector<FlashCrowd> out;
   for (const auto& p : ps) {
     FlashCrowd c;
-    c.onset = p.quantity("onset", qty::time, Range::any());
-    c.ramp = p.quantity("ramp", qty::time, 0.0, Range::non_negative());
-    c.peak = p.quantity("peak", qty::dimensionless, Range::at_least(1.0));
-    c.plateau = p.quantity("plateau", qty::time, 0.0, Range::non_negative());
-    c.decay = p.quantity("decay", qty::time, 0.0, Range::non_negative());
+    c.onset = p.quantity("onset");
+    c.ramp = p.quantity("ramp");
+    c.peak = p.quantity("peak");
+    c.plateau = p.quantity("plateau");
+    c.decay = p.quantity("decay");
     if (p.has("class")) {
       c.cls = p.text("class");
       if (std::find(classes.begin(), classes.end(), c.cls) == classes.end()) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <set>
+#include <stdexcept>
 
 #include "sim/core/csv.hpp"
 
@@ -110,18 +111,22 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
     tier.name = t.text("name");
     check_name(t, "name", tier.name);
     if (index_of(tier_names, tier.name) != tier_names.size()) t.fail("name", "a tier name not used before");
-    tier.share = t.quantity("share", qty::fraction, Range{0, 1, true, false});
+    tier.share = t.quantity("share");
     // "infinite": users who never give up.
     if (t.string_value("patience") == std::optional<std::string>("infinite")) {
       tier.patience = Distribution::deterministic(std::numeric_limits<double>::max());
     } else {
-      tier.patience = t.distribution("patience", qty::time, Distribution::exponential(60.0), Range::positive());
+      tier.patience = t.distribution("patience");
     }
     tier_names.push_back(tier.name);
     tiers_.push_back(std::move(tier));
   }
   if (tiers_.empty()) {
-    tiers_.push_back(Tier{"all", 1.0, Distribution::exponential(60.0)});
+    // One tier of every user, with the declared default patience (read from an empty tier table).
+    if (!p.schema()) throw std::logic_error("[workload] is read without the parameter tables");
+    const ConfigValue none = ConfigValue::make_table(p.loc());
+    const Params implicit(none, p.key_path("tiers[0]"), *p.schema());
+    tiers_.push_back(Tier{"all", 1.0, implicit.distribution("patience")});
     tier_names.push_back("all");
   }
   double share_sum = 0;
@@ -143,7 +148,7 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
     // Requests per active user per day: one number for every tier, or a table by tier name.
     if (c.is_table("requests_per_user_day")) {
       const auto per = c.optional_table("requests_per_user_day");
-      for (const auto& t : tiers_) rc.per_user_day.push_back(per->quantity(t.name, qty::dimensionless, 0.0, Range::non_negative()));
+      for (const auto& t : tiers_) rc.per_user_day.push_back(per->quantity(t.name));
       for (const auto& k : per->keys()) {
         if (index_of(tier_names, k) == tier_names.size()) {
           const std::string hint = did_you_mean_hint(k, tier_names, '\'');
@@ -151,7 +156,7 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
         }
       }
     } else if (c.has("requests_per_user_day")) {
-      const double r = c.quantity("requests_per_user_day", qty::dimensionless, Range::non_negative());
+      const double r = c.quantity("requests_per_user_day");
       rc.per_user_day.assign(tiers_.size(), r);
     }
     if (auto sz = c.optional_table("size")) {
@@ -160,8 +165,8 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
         if (!sz->has(f)) continue;
         SizeFactor s;
         s.name = f;
-        s.dist = sz->distribution(f, qty::dimensionless, Range::positive());
-        s.reference = ref ? ref->quantity(f, qty::dimensionless, s.dist.mean(), Range::positive()) : s.dist.mean();
+        s.dist = sz->distribution(f);
+        s.reference = ref ? ref->quantity_or(f, s.dist.mean()) : s.dist.mean();
         rc.size.push_back(std::move(s));
       }
       if (rc.size.empty()) sz->fail("pixels", "at least one size factor: pixels, steps or tokens");
@@ -247,12 +252,12 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
   }
   if (needs_population) {
     population_ = make_population(p.table("population"), horizon_s_, streams);
-    activity_ = p.quantity("activity_fraction", qty::fraction, 1.0, Range{0, 1, true, false});
+    activity_ = p.quantity("activity_fraction");
     active_ = std::make_unique<ActiveUsers>(*population_, activity_);
   }
-  const std::string kind = p.choice("arrivals", {"poisson", "gamma"}, "poisson");
+  const std::string kind = p.choice("arrivals");
   gamma_ = kind == "gamma";
-  if (gamma_) cv_ = p.quantity("cv", qty::dimensionless, Range{0.05, 20, false, false});
+  if (gamma_) cv_ = p.quantity("cv");
   diurnal_ = std::make_unique<Diurnal>(make_diurnal(p.optional_table("diurnal"), calendar_));
   weekly_ = std::make_unique<Weekly>(make_weekly(p.optional_table("weekly"), calendar_));
   const auto crowds = make_flash_crowds(p.tables("flash_crowds"), class_names);

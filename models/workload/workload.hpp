@@ -27,9 +27,13 @@
 #include "sim/core/config.hpp"
 #include "sim/core/distribution.hpp"
 #include "sim/core/model.hpp"
+#include "sim/core/param_table.hpp"
 #include "sim/core/run.hpp"
 
 namespace dcsim::workload {
+
+// The keys of [workload] (params.cpp): what WorkloadModel, make_population and the profiles read.
+const std::vector<ParamDef>& parameter_table();
 
 struct SizeFactor {
   std::string name;  // pixels, steps, tokens

@@ -43,6 +43,17 @@ void check_poisson_counts(const std::vector<double>& n, const std::vector<double
 }
 
 ConfigValue toml(const std::string& text) { return io::parse_toml(text, "test.toml"); }
+// The [workload] table of a parsed text, read through the workload's parameter table alone and strictly:
+// a key the model reads but the table does not declare is an error here.
+Params workload_params(const ConfigValue& cv) {
+  static const ParamSchema s = [] {
+    ParamSchema x;
+    x.add(workload::parameter_table());
+    x.set_strict(true);
+    return x;
+  }();
+  return Params(cv, "workload", s);
+}
 
 RunSettings settings(double days) {
   RunSettings rs;
@@ -375,7 +386,7 @@ TEST_CASE("the workload model generates the calibrated first week of images", "[
   const ConfigValue cv = toml(kSurge);
   const RunSettings rs = settings(7);
   const RandomStreams streams(1, 0);
-  const WorkloadModel w(Params(cv, "workload"), rs, streams);
+  const WorkloadModel w(workload_params(cv), rs, streams);
   const double expected = w.expected_arrivals(0, 0, 0.0, 7 * kDay);
   // ~700 M images by the end of the first week (DOMAIN.md §1).
   CHECK(expected == Approx(700e6).epsilon(0.03));
@@ -398,7 +409,7 @@ share = 0.1
 name = "image"
 requests_per_user_day = { free = 1, paid = 10 }
 )");
-  const WorkloadModel w(Params(cv, "workload"), settings(1), RandomStreams(1, 0));
+  const WorkloadModel w(workload_params(cv), settings(1), RandomStreams(1, 0));
   CHECK(w.rate(0, 0, 100) == Approx(0.9e6 * 1 / kDay));
   CHECK(w.rate(0, 1, 100) == Approx(0.1e6 * 10 / kDay));
 }
@@ -428,7 +439,7 @@ TEST_CASE("trace replay reproduces the trace exactly", "[workload][trace]") {
                               "[[classes]]\nname = \"image\"\n[[classes]]\nname = \"text\"\n[classes.size]\ntokens = 100\n");
   RunSettings rs = settings(1);
   Run run(rs);
-  auto& w = run.emplace_model<WorkloadModel>(Params(cv, "workload"), rs, run.engine().random());
+  auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
   Capture cap;
   w.set_sink(&cap);
   run.execute();
@@ -454,7 +465,7 @@ TEST_CASE("a workload refuses more than 255 tiers with a located error", "[workl
   const ConfigValue cv = toml(text);
   RunSettings rs = settings(1);
   Run run(rs);
-  CHECK_THROWS_WITH(WorkloadModel(Params(cv, "workload"), rs, run.engine().random()),
+  CHECK_THROWS_WITH(WorkloadModel(workload_params(cv), rs, run.engine().random()),
                     Catch::Contains("test.toml:") && Catch::Contains("key 'workload.tiers': expected at most 255 tiers"));
 }
 
@@ -484,7 +495,7 @@ TEST_CASE("malformed traces and rate profiles give located errors", "[workload][
   }
   const std::string profile = write("rates.csv", "time_s,image\n0,1\n100,x\n");
   const ConfigValue cv = toml("rate_profile = \"" + profile + "\"\n[[classes]]\nname = \"image\"\n");
-  CHECK_THROWS_WITH(WorkloadModel(Params(cv, "workload"), settings(1), RandomStreams(1, 0)),
+  CHECK_THROWS_WITH(WorkloadModel(workload_params(cv), settings(1), RandomStreams(1, 0)),
                     Catch::Contains(profile + ":3:5") && Catch::Contains("column 'image': expected a number"));
   std::filesystem::remove(profile);
 }
@@ -492,7 +503,7 @@ TEST_CASE("malformed traces and rate profiles give located errors", "[workload][
 TEST_CASE("a rate profile drives its class exactly", "[workload][trace]") {
   const std::string profile = write("rates2.csv", "time_s,image\n0,10\n3600,30\n7200,0\n");
   const ConfigValue cv = toml("rate_profile = \"" + profile + "\"\n[[classes]]\nname = \"image\"\n");
-  const WorkloadModel w(Params(cv, "workload"), settings(1), RandomStreams(1, 0));
+  const WorkloadModel w(workload_params(cv), settings(1), RandomStreams(1, 0));
   CHECK(w.rate(0, 0, 1800) == Approx(20));
   CHECK(w.expected_arrivals(0, 0, 0, 7200) == Approx(20 * 3600 + 15 * 3600));
   auto g = w.make_generator(0, 0, 0, 7200);
@@ -508,9 +519,25 @@ TEST_CASE("adding a class does not change another class's arrivals", "[workload]
   const ConfigValue two = toml(std::string(kSurge) + "[[classes]]\nname = \"text\"\nrequests_per_user_day = 5\n");
   const RunSettings rs = settings(0.01);
   const RandomStreams streams(3, 0);
-  const WorkloadModel a(Params(one, "workload"), rs, streams);
-  const WorkloadModel b(Params(two, "workload"), rs, streams);
+  const WorkloadModel a(workload_params(one), rs, streams);
+  const WorkloadModel b(workload_params(two), rs, streams);
   auto ga = a.make_generator(0, 0, 0, 600);
   auto gb = b.make_generator(0, 0, 0, 600);
   for (int i = 0; i < 1000; ++i) REQUIRE(ga->next() == gb->next());
+}
+
+TEST_CASE("the [workload] table: its defaults read, and every key of the shipped scenarios is declared",
+          "[workload][params]") {
+  ParamSchema s;
+  s.add(workload::parameter_table());
+  CHECK_NOTHROW(check_defaults(s));
+  for (const char* f : {"default.toml", "surge_workload.toml", "surge_fleet.toml"}) {
+    INFO(f);
+    const io::Scenario sc = io::load_scenario(std::string(DCSIM_SOURCE_DIR) + "/scenarios/" + f);
+    const ConfigValue* wl = sc.root.find("workload");
+    REQUIRE(wl != nullptr);
+    ConfigValue root = ConfigValue::make_table({});
+    root.set("workload", *wl);
+    CHECK(undeclared_keys(s, root) == std::vector<std::string>{});
+  }
 }
