@@ -2,6 +2,7 @@
 
 #include "models/queueing/mmc.hpp"
 #include "models/facility/facility.hpp"
+#include "models/power/electrical.hpp"
 #include "models/serving/serving.hpp"
 #include "models/workload/workload.hpp"
 
@@ -17,6 +18,7 @@ const ParamSchema& parameter_schema() {
     ParamSchema x;
     x.add(RunSettings::parameter_table());
     x.add(queueing::MMcParams::parameter_table());
+    x.add(power::parameter_table());
     return x;
   }();
   return s;
