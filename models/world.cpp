@@ -1,6 +1,7 @@
 #include "models/world.hpp"
 
 #include "models/queueing/mmc.hpp"
+#include "models/ambient/climate.hpp"
 #include "models/facility/facility.hpp"
 #include "models/power/electrical.hpp"
 #include "models/serving/serving.hpp"
@@ -18,6 +19,7 @@ const ParamSchema& parameter_schema() {
     ParamSchema x;
     x.add(RunSettings::parameter_table());
     x.add(queueing::MMcParams::parameter_table());
+    x.add(ambient::parameter_table());
     x.add(power::parameter_table());
     return x;
   }();
