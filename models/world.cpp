@@ -1,7 +1,10 @@
 #include "models/world.hpp"
 
 #include "models/queueing/mmc.hpp"
+#include "models/ambient/climate.hpp"
 #include "models/facility/facility.hpp"
+#include "models/facility/spec.hpp"
+#include "models/power/electrical.hpp"
 #include "models/serving/serving.hpp"
 #include "models/workload/workload.hpp"
 
@@ -18,6 +21,9 @@ const ParamSchema& parameter_schema() {
     x.add(RunSettings::parameter_table());
     x.add(queueing::MMcParams::parameter_table());
     x.add(workload::parameter_table());
+    x.add(facility::parameter_table());
+    x.add(ambient::parameter_table());
+    x.add(power::parameter_table());
     return x;
   }();
   return s;

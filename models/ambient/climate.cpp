@@ -42,13 +42,10 @@ std::string describe_cycle(const AnnualCycle& c, std::string_view what) {
 
 namespace {
 
-constexpr Range kPeakDay{0, 366, false, true};
-constexpr Range kPeakHour{0, 24, false, true};
-
-// A quantity that overrides `field` when present, or that is required when `required`.
-void read_into(const Params& p, std::string_view key, const QuantityKind& kind, double& field, Range r,
-               bool required) {
-  field = required ? p.quantity(key, kind, r) : p.quantity(key, kind, field, r);
+// A quantity that overrides `field` when present, or that is required when `required` (kinds and ranges
+// are declared in params.cpp).
+void read_into(const Params& p, std::string_view key, double& field, bool required) {
+  field = required ? p.quantity(key) : p.quantity_or(key, field);
 }
 
 // Reads a water_* cycle on top of `base` (a preset's water body, or none).
@@ -61,9 +58,9 @@ std::optional<AnnualCycle> read_water(const Params& p, std::optional<AnnualCycle
   }
   const bool fresh = !base;
   AnnualCycle w = base.value_or(AnnualCycle{});
-  read_into(p, "water_mean", qty::temperature, w.mean, Range::closed(-2, 40), fresh);
-  read_into(p, "water_annual_amplitude", qty::temperature_difference, w.amplitude, Range::non_negative(), false);
-  read_into(p, "water_annual_peak_day", qty::dimensionless, w.peak_day, kPeakDay, fresh && w.amplitude > 0);
+  read_into(p, "water_mean", w.mean, fresh);
+  read_into(p, "water_annual_amplitude", w.amplitude, false);
+  read_into(p, "water_annual_peak_day", w.peak_day, fresh && w.amplitude > 0);
   if (w.mean - w.amplitude < -2) {
     p.fail(p.has("water_annual_amplitude") ? "water_annual_amplitude" : "water_mean",
            "a water temperature that stays above -2 degC (mean - amplitude)");
@@ -75,29 +72,14 @@ std::unique_ptr<Climate> make_synthetic(const Params& p, const Calendar& cal) {
   SyntheticParams s;
   const bool from_preset = p.has("preset");
   if (from_preset) {
-    const std::string name = p.text("preset");
-    const auto found = detail::find_preset(name);
-    if (!found) {
-      const std::vector<std::string> names = preset_names();
-      std::string expected = "one of";
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        expected += std::string(i ? ", \"" : " \"") + names[i] + "\"";
-      }
-      const std::string hint = did_you_mean_hint(name, names);
-      p.fail("preset", expected, hint);
-    }
-    s = *found;
+    s = *detail::find_preset(p.choice("preset"));  // the choices are preset_names()
   }
   const bool fresh = !from_preset;
-  read_into(p, "dry_bulb_mean", qty::temperature, s.dry_bulb_c.mean, Range::closed(-60, 50), fresh);
-  read_into(p, "dry_bulb_annual_amplitude", qty::temperature_difference, s.dry_bulb_c.amplitude,
-            Range::closed(0, 40), fresh);
-  read_into(p, "dry_bulb_annual_peak_day", qty::dimensionless, s.dry_bulb_c.peak_day, kPeakDay,
-            fresh && s.dry_bulb_c.amplitude > 0);
-  read_into(p, "dry_bulb_diurnal_amplitude", qty::temperature_difference, s.diurnal_amplitude_k,
-            Range::closed(0, 20), fresh);
-  read_into(p, "dry_bulb_diurnal_peak_hour_utc", qty::dimensionless, s.diurnal_peak_hour_utc, kPeakHour,
-            fresh && s.diurnal_amplitude_k > 0);
+  read_into(p, "dry_bulb_mean", s.dry_bulb_c.mean, fresh);
+  read_into(p, "dry_bulb_annual_amplitude", s.dry_bulb_c.amplitude, fresh);
+  read_into(p, "dry_bulb_annual_peak_day", s.dry_bulb_c.peak_day, fresh && s.dry_bulb_c.amplitude > 0);
+  read_into(p, "dry_bulb_diurnal_amplitude", s.diurnal_amplitude_k, fresh);
+  read_into(p, "dry_bulb_diurnal_peak_hour_utc", s.diurnal_peak_hour_utc, fresh && s.diurnal_amplitude_k > 0);
 
   // Humidity: at most one of the three parameterisations (exactly one without a preset).
   std::string humidity_key;
@@ -114,20 +96,19 @@ std::unique_ptr<Climate> make_synthetic(const Params& p, const Calendar& cal) {
   }
   if (humidity_key == "relative_humidity") {
     s.humidity = HumidityModel::relative_humidity;
-    s.relative_humidity = p.quantity("relative_humidity", qty::fraction, Range::unit_interval());
+    s.relative_humidity = p.quantity("relative_humidity");
   } else if (humidity_key == "wet_bulb_depression") {
     s.humidity = HumidityModel::wet_bulb_depression;
-    s.wet_bulb_depression_k = p.quantity("wet_bulb_depression", qty::temperature_difference, Range::closed(0, 50));
+    s.wet_bulb_depression_k = p.quantity("wet_bulb_depression");
   } else if (humidity_key == "dew_point_mean") {
     const bool had_cycle = s.humidity == HumidityModel::dew_point && from_preset;
     if (!had_cycle) s.dew_point_c = AnnualCycle{0, 0, s.dry_bulb_c.peak_day};
     s.humidity = HumidityModel::dew_point;
-    s.dew_point_c.mean = p.quantity("dew_point_mean", qty::temperature, Range::closed(-80, 40));
+    s.dew_point_c.mean = p.quantity("dew_point_mean");
   }
   if (s.humidity == HumidityModel::dew_point) {
-    read_into(p, "dew_point_annual_amplitude", qty::temperature_difference, s.dew_point_c.amplitude,
-              Range::closed(0, 40), false);
-    read_into(p, "dew_point_annual_peak_day", qty::dimensionless, s.dew_point_c.peak_day, kPeakDay, false);
+    read_into(p, "dew_point_annual_amplitude", s.dew_point_c.amplitude, false);
+    read_into(p, "dew_point_annual_peak_day", s.dew_point_c.peak_day, false);
   } else {
     for (const std::string_view k : {"dew_point_annual_amplitude", "dew_point_annual_peak_day"}) {
       if (p.has(k)) p.fail(k, "no dew-point cycle unless the humidity is given by dew_point_mean");
@@ -135,10 +116,8 @@ std::unique_ptr<Climate> make_synthetic(const Params& p, const Calendar& cal) {
   }
 
   if (p.has("pressure") && p.has("elevation")) p.fail("elevation", "either pressure or elevation, not both");
-  if (p.has("pressure")) s.pressure_pa = p.quantity("pressure", qty::pressure, Range::closed(30e3, 120e3));
-  if (p.has("elevation")) {
-    s.pressure_pa = standard_pressure_pa(p.quantity("elevation", qty::length, Range::closed(-500, 9000)));
-  }
+  s.pressure_pa = p.quantity_or("pressure", s.pressure_pa);
+  if (const auto z = p.optional_quantity("elevation")) s.pressure_pa = standard_pressure_pa(*z);
   s.water_c = read_water(p, s.water_c);
   if (!from_preset) s.name = "synthetic";
 
@@ -152,7 +131,7 @@ std::unique_ptr<Climate> make_synthetic(const Params& p, const Calendar& cal) {
 }  // namespace
 
 std::unique_ptr<Climate> make_climate(const Params& p, const Calendar& cal) {
-  const std::string kind = p.choice("kind", {"synthetic", "epw"}, p.has("epw") ? "epw" : "synthetic");
+  const std::string kind = p.choice_or("kind", p.has("epw") ? "epw" : "synthetic");
   if (kind == "synthetic") {
     if (p.has("epw")) p.fail("epw", "no EPW file with kind = \"synthetic\"");
     return make_synthetic(p, cal);
@@ -160,7 +139,7 @@ std::unique_ptr<Climate> make_climate(const Params& p, const Calendar& cal) {
   if (p.has("preset")) p.fail("preset", "no preset with an EPW file (a preset is a synthetic climate)");
   EpwOptions o;
   const std::string path = p.file_path("epw");
-  o.utc_offset_h = p.optional_quantity("utc_offset_h", qty::dimensionless, Range::closed(-12, 14));
+  o.utc_offset_h = p.optional_quantity("utc_offset_h");
   o.water_c = read_water(p, std::nullopt);
   return std::make_unique<EpwClimate>(path, cal, o);
 }

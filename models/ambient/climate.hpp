@@ -85,6 +85,7 @@
 
 #include "sim/core/calendar.hpp"
 #include "sim/core/config.hpp"
+#include "sim/core/param_table.hpp"
 
 namespace dcsim::ambient {
 
@@ -198,5 +199,7 @@ class EpwClimate final : public Climate {
 };
 
 std::unique_ptr<Climate> make_climate(const Params& p, const Calendar& cal);
+// The parameter table of the keys make_climate reads, [sites.ambient] (params.cpp).
+const std::vector<ParamDef>& parameter_table();
 
 }  // namespace dcsim::ambient

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "models/ambient/climate.hpp"
@@ -67,5 +68,7 @@ struct PlantKind {
 
 // The kind of that name; throws std::invalid_argument for a name not in plants/kinds.cpp.
 const PlantKind& plant_kind(std::string_view name);
+// Every kind, in the order of the table in plants/kinds.cpp (the `kind` choices, in that order).
+std::span<const PlantKind* const> plant_kinds();
 
 }  // namespace dcsim::facility

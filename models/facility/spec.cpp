@@ -12,85 +12,72 @@ namespace {
 
 constexpr double kYear = 365.25 * 86400.0;
 
-ThermalPath default_path(Path p) {
-  if (p == Path::air) return {33, 450, 0.015, 0.055};
-  return {33, 500, 0.01, 0.02};
-}
-
 LoopSpec read_loop(const Params& p) {
   LoopSpec s;
   s.name = p.text("name");
-  s.kind = &plant_kind(p.choice("kind", {"air_chiller", "liquid_dry_cooler", "underwater", "free_air", "seawater"}));
+  s.kind = &plant_kind(p.choice("kind"));
+  // The kind's preset fills the keys the scenario leaves out (plants/*.cpp); the other defaults are the
+  // parameter table's (params.cpp, sources there).
   const KindDefaults& d = s.kind->defaults;
-  s.path = p.choice("gpu_cooling", {"air", "cold_plate"}, d.gpu_cooling == Path::cold_plate ? "cold_plate" : "air") ==
-                   "air"
+  s.path = p.choice_or("gpu_cooling", d.gpu_cooling == Path::cold_plate ? "cold_plate" : "air") == "air"
                ? Path::air
                : Path::cold_plate;
-  s.design_heat_w = p.quantity("design_heat", qty::power, Range::positive());
-  s.units = static_cast<int>(p.integer("units", 4, 1, 10000));
-  s.spares = static_cast<int>(p.integer("spare_units", 1, 0, 10000));
-  s.setpoint_c = p.quantity("supply", qty::temperature, d.supply_c, Range::closed(-20, 80));
-  // Thermal mass: 20 MJ/K per MW of design heat (air, water and structure; an assumption).
-  s.heat_capacity_j_k = p.quantity("heat_capacity", qty::heat_capacity, 20.0 * s.design_heat_w, Range::positive());
-  s.design_dt_k = p.quantity("design_delta_t", qty::temperature_difference, d.design_dt_k, Range::positive());
-  s.unit_failure_rate_per_s = p.quantity("unit_failure_rate_per_year", qty::dimensionless, 0.0, Range::non_negative()) / kYear;
-  s.unit_repair = p.distribution("unit_repair_time", qty::time, s.unit_repair, Range::positive());
+  s.design_heat_w = p.quantity("design_heat");
+  s.units = static_cast<int>(p.integer("units"));
+  s.spares = static_cast<int>(p.integer("spare_units"));
+  s.setpoint_c = p.quantity_or("supply", d.supply_c);
+  s.heat_capacity_j_k = p.quantity_or("heat_capacity", kLoopHeatCapacityPerDesignWatt * s.design_heat_w);
+  s.design_dt_k = p.quantity_or("design_delta_t", d.design_dt_k);
+  s.unit_failure_rate_per_s = p.quantity("unit_failure_rate_per_year") / kYear;
+  s.unit_repair = p.distribution("unit_repair_time");
   for (const auto& o : p.tables("unit_failures")) {
     UnitOutage u;
-    u.at_s = o.quantity("at", qty::time, Range::non_negative());
-    u.units = static_cast<int>(o.integer("units", 1, 1, 10000));
-    u.duration_s = o.quantity("duration", qty::time, Range::positive());
+    u.at_s = o.quantity("at");
+    u.units = static_cast<int>(o.integer("units"));
+    u.duration_s = o.quantity("duration");
     s.outages.push_back(u);
   }
-  // Kind-specific equipment, with the defaults of the kind (plants/*.cpp) and of the equipment models (sources
-  // in equipment.hpp).
-  s.fan_fraction = p.quantity("fan_power_fraction", qty::fraction, d.fan_fraction, Range::unit_interval());
-  s.pumps = static_cast<int>(p.integer("pumps", d.pumps, 0, 10));
-  s.pump_pressure_pa = p.quantity("pump_pressure", qty::pressure, d.pump_pressure_pa, Range::non_negative());
-  s.pump_efficiency = p.quantity("pump_efficiency", qty::fraction, 0.7, Range{0, 1, true, false});
-  s.water_dt_k = p.quantity("water_delta_t", qty::temperature_difference, d.water_dt_k, Range::positive());
+  // Kind-specific equipment.
+  s.fan_fraction = p.quantity_or("fan_power_fraction", d.fan_fraction);
+  s.pumps = static_cast<int>(p.integer_or("pumps", d.pumps));
+  s.pump_pressure_pa = p.quantity_or("pump_pressure", d.pump_pressure_pa);
+  s.pump_efficiency = p.quantity("pump_efficiency");
+  s.water_dt_k = p.quantity_or("water_delta_t", d.water_dt_k);
   if (d.chiller_plant) {
-    s.chws_c = p.quantity("chilled_water", qty::temperature, 10.0, Range::closed(0, 30));
+    s.chws_c = p.quantity("chilled_water");
     s.chiller = cooling::doe2_centrifugal_5_50cop(s.design_heat_w / s.units);
-    s.tower.approach_k = p.quantity("tower_approach", qty::temperature_difference, s.tower.approach_k, Range::positive());
-    s.tower.cycles_of_concentration =
-        p.quantity("cycles_of_concentration", qty::dimensionless, s.tower.cycles_of_concentration, Range{1, 100, true, false});
-    const std::string e = p.choice("economizer", {"waterside", "airside", "none"}, "waterside");
+    s.tower.approach_k = p.quantity("tower_approach");
+    s.tower.cycles_of_concentration = p.quantity("cycles_of_concentration");
+    const std::string e = p.choice("economizer");
     s.economizer = e == "waterside" ? LoopSpec::Economizer::waterside
                    : e == "airside" ? LoopSpec::Economizer::airside
                                     : LoopSpec::Economizer::none;
     s.wse.tower_approach_k = s.tower.approach_k;
   }
   if (d.dry_coolers) {
-    s.dry.approach_k = p.quantity("dry_cooler_approach", qty::temperature_difference, s.dry.approach_k, Range::positive());
-    s.dry.adiabatic = p.boolean("adiabatic", true);
-    s.cdu_approach_k = p.quantity("cdu_approach", qty::temperature_difference, s.cdu_approach_k, Range::non_negative());
+    s.dry.approach_k = p.quantity("dry_cooler_approach");
+    s.dry.adiabatic = p.boolean("adiabatic");
+    s.cdu_approach_k = p.quantity("cdu_approach");
   }
-  if (d.trim) s.trim = p.boolean("trim", *d.trim);
-  if (d.water_hx_approach_k) {
-    s.hx_approach_k =
-        p.quantity("hx_approach", qty::temperature_difference, *d.water_hx_approach_k, Range::non_negative());
-  }
-  if (d.coils) {
-    s.coil_approach_k = p.quantity("coil_approach", qty::temperature_difference, s.coil_approach_k, Range::non_negative());
-  }
+  if (d.trim) s.trim = p.has("trim") ? p.boolean("trim") : *d.trim;
+  if (d.water_hx_approach_k) s.hx_approach_k = p.quantity_or("hx_approach", *d.water_hx_approach_k);
+  if (d.coils) s.coil_approach_k = p.quantity("coil_approach");
   return s;
 }
 
-Limits limits_for(const std::string& gpu_type) {
-  Limits L;
-  if (gpu_type.find("a100") != std::string::npos) L.max_operating_c = 85;  // A100: 85 / 89 / 92 °C
-  return L;
-}
-
-void read_limits(const Params& p, Limits& L) {
-  L.max_operating_c = p.quantity("max_operating", qty::temperature, L.max_operating_c, Range::closed(0, 150));
-  L.slowdown_c = p.quantity("slowdown", qty::temperature, L.slowdown_c, Range::closed(0, 150));
-  L.shutdown_c = p.quantity("shutdown", qty::temperature, L.shutdown_c, Range::closed(0, 150));
-  L.restart_c = p.quantity("restart", qty::temperature, L.restart_c, Range::closed(0, 150));
-  L.hw_factor = p.quantity("hw_slowdown_factor", qty::fraction, L.hw_factor, Range{0, 1, true, false});
-  L.sw_gain_per_k = p.quantity("sw_gain", qty::dimensionless, L.sw_gain_per_k, Range::non_negative());
-  L.sw_floor = p.quantity("sw_min_clock", qty::fraction, L.sw_floor, Range{0, 1, true, false});
+// The throttle keys of [thermal] (`cluster` false: their defaults are the table's, max_operating the GPU
+// type's) or of a cluster's thermal table (each defaults to [thermal]'s value, already in L).
+void read_limits(const Params& p, Limits& L, bool cluster) {
+  const auto read = [&](std::string_view key, double& field) {
+    field = cluster ? p.quantity_or(key, field) : p.quantity(key);
+  };
+  L.max_operating_c = p.quantity_or("max_operating", L.max_operating_c);
+  read("slowdown", L.slowdown_c);
+  read("shutdown", L.shutdown_c);
+  read("restart", L.restart_c);
+  read("hw_slowdown_factor", L.hw_factor);
+  read("sw_gain", L.sw_gain_per_k);
+  read("sw_min_clock", L.sw_floor);
   if (!(L.max_operating_c <= L.slowdown_c && L.slowdown_c <= L.shutdown_c)) {
     p.fail("shutdown", "thresholds in order: max_operating <= slowdown <= shutdown");
   }
@@ -99,15 +86,29 @@ void read_limits(const Params& p, Limits& L) {
 
 }  // namespace
 
+ThermalPath default_thermal_path(Path p) {
+  if (p == Path::air) return {33, 450, 0.015, 0.055};
+  return {33, 500, 0.01, 0.02};
+}
+
+Limits limits_for(const std::string& gpu_type) {
+  Limits L;
+  if (gpu_type.find("a100") != std::string::npos) L.max_operating_c = 85;  // A100: 85 / 89 / 92 °C
+  return L;
+}
+
 FacilitySpec read_spec(const Params& root, const Calendar& calendar, const serving::ServingModel& serving) {
   FacilitySpec f;
-  std::optional<Params> thermal = root.optional_table("thermal");
-  if (thermal) {
-    f.max_step = thermal->duration("max_step", f.max_step, Range::positive());
-    f.activation_ev = thermal->quantity("activation_energy", qty::activation_energy, f.activation_ev, Range::closed(0, 3));
-    f.reference_c = thermal->quantity("reference_temperature", qty::temperature, f.reference_c, Range::closed(0, 150));
-    f.hazard_on = thermal->boolean("temperature_dependent_failures", true);
-  }
+  // Without a [thermal] table its keys take their defaults: read them from an empty one.
+  const ConfigValue no_thermal = ConfigValue::make_table({});
+  const std::optional<Params> given = root.optional_table("thermal");
+  const Params thermal = given                ? *given
+                         : root.schema() != nullptr ? Params(no_thermal, "thermal", *root.schema())
+                                                    : Params(no_thermal, "thermal");
+  f.max_step = thermal.duration("max_step");
+  f.activation_ev = thermal.quantity("activation_energy");
+  f.reference_c = thermal.quantity("reference_temperature");
+  f.hazard_on = thermal.boolean("temperature_dependent_failures");
 
   const auto site_tables = root.tables("sites");
   for (std::size_t si = 0; si < site_tables.size(); ++si) {
@@ -119,8 +120,8 @@ FacilitySpec read_spec(const Params& root, const Calendar& calendar, const servi
     for (const std::size_t c : serving.sites()[si].clusters) rated += serving.cluster_max_power_w(c);
     rated = std::max(rated, 1.0);
     site.ups = st.has("ups") ? power::make_loss_curve(st.table("ups"), rated) : power::ups_double_conversion(rated);
-    site.fixed_w = st.quantity("fixed_load", qty::power, 0.0, Range::non_negative());
-    site.grid_limit_w = st.quantity("grid_limit", qty::power, kInf, Range::positive());
+    site.fixed_w = st.quantity("fixed_load");
+    site.grid_limit_w = st.optional_quantity("grid_limit").value_or(kInf);
     const auto loop_tables = st.tables("cooling");
     if (loop_tables.empty()) st.fail("cooling", "at least one [[sites.cooling]] loop");
     std::vector<std::string> loop_names;
@@ -153,15 +154,14 @@ FacilitySpec read_spec(const Params& root, const Calendar& calendar, const servi
       }
       ct.loop = loop_local;
       ct.lim = limits_for(serving.cluster_gpu_type(ci).name);
-      if (thermal) read_limits(*thermal, ct.lim);
-      ThermalPath path = default_path(site.loops[ct.loop].path);
+      read_limits(thermal, ct.lim, false);
+      ThermalPath path = default_thermal_path(site.loops[ct.loop].path);
       if (auto th = ctab.optional_table("thermal")) {
-        read_limits(*th, ct.lim);
-        path.die_heat_capacity_j_k = th->quantity("die_heat_capacity", qty::heat_capacity, path.die_heat_capacity_j_k, Range::positive());
-        path.sink_heat_capacity_j_k = th->quantity("sink_heat_capacity", qty::heat_capacity, path.sink_heat_capacity_j_k, Range::positive());
-        path.die_to_sink_k_w = th->quantity("die_to_sink", qty::thermal_resistance, path.die_to_sink_k_w, Range::positive());
-        path.sink_to_coolant_k_w =
-            th->quantity("sink_to_coolant", qty::thermal_resistance, path.sink_to_coolant_k_w, Range::positive());
+        read_limits(*th, ct.lim, true);
+        path.die_heat_capacity_j_k = th->quantity_or("die_heat_capacity", path.die_heat_capacity_j_k);
+        path.sink_heat_capacity_j_k = th->quantity_or("sink_heat_capacity", path.sink_heat_capacity_j_k);
+        path.die_to_sink_k_w = th->quantity_or("die_to_sink", path.die_to_sink_k_w);
+        path.sink_to_coolant_k_w = th->quantity_or("sink_to_coolant", path.sink_to_coolant_k_w);
       }
       ct.path = path;
       site.clusters.push_back(ct);

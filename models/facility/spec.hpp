@@ -16,6 +16,7 @@
 #include "models/power/electrical.hpp"
 #include "models/serving/serving.hpp"
 #include "sim/core/config.hpp"
+#include "sim/core/param_table.hpp"
 
 namespace dcsim::facility {
 
@@ -108,6 +109,18 @@ struct FacilitySpec {
   bool hazard_on = true;
   std::vector<SiteSpec> sites;  // in the order of serving's sites
 };
+
+// Thermal mass of a loop per watt of design heat, J/K per W (= MJ/K per MW): air, water and structure (an
+// assumption).
+inline constexpr double kLoopHeatCapacityPerDesignWatt = 20.0;
+
+// The thermal path constants of a GPU cooled through `p` (assumptions; see params.cpp).
+ThermalPath default_thermal_path(Path p);
+// The throttle thresholds of a GPU type (nvidia-smi: A100 85 degC max operating, others 87).
+Limits limits_for(const std::string& gpu_type);
+
+// The parameter table of the keys read here (params.cpp).
+const std::vector<ParamDef>& parameter_table();
 
 // Reads the facility's keys of a scenario whose serving fleet is `serving`. Throws ConfigError.
 FacilitySpec read_spec(const Params& root, const Calendar& calendar, const serving::ServingModel& serving);

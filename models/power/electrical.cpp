@@ -13,8 +13,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kJPerKwh = 3.6e6;
-// Carbon intensities above this are rejected as a unit mistake (a bare number is read as kg/J).
-constexpr double kMaxPlausibleGPerKwh = 2000.0;
 
 constexpr std::array<GridPreset, 10> kGridPresets{{
     {"us_grid", 367.0, "EIA FAQ 74, 2023, combustion only"},
@@ -111,13 +109,13 @@ double output_power_w(const LossCurve& c, double input_w) noexcept {
 LossCurve make_loss_curve(const Params& p, double rated_power_w) {
   if (p.has("preset")) {
     if (p.has("efficiency")) p.fail("efficiency", "either a preset or an efficiency, not both");
-    const std::string preset = p.choice("preset", {"double_conversion", "eco_mode"});
+    const std::string preset = p.choice("preset");
     return preset == "eco_mode" ? ups_eco_mode(rated_power_w) : ups_double_conversion(rated_power_w);
   }
-  const double eff = p.quantity("efficiency", qty::fraction, Range{0, 1, true, true});
-  const double at_load = p.quantity("at_load", qty::fraction, 0.5, Range{0, 1, true, false});
-  const double no_load = p.quantity("no_load_loss", qty::fraction, 0.01, Range{0, 1, false, true});
-  const double square = p.quantity("square_law_loss", qty::fraction, 0.01, Range{0, 1, false, true});
+  const double eff = p.quantity("efficiency");
+  const double at_load = p.quantity("at_load");
+  const double no_load = p.quantity("no_load_loss");
+  const double square = p.quantity("square_law_loss");
   try {
     return loss_curve_through(rated_power_w, eff, at_load, no_load, square);
   } catch (const std::invalid_argument& e) {
@@ -231,7 +229,6 @@ double CarbonIntensity::emissions_kg(double power_w, double t0, double t1) const
 }
 
 CarbonIntensity make_carbon_intensity(const Params& p, const Calendar& cal) {
-  const Range plausible{0, g_per_kwh_to_kg_per_j(kMaxPlausibleGPerKwh), false, false};
   std::vector<std::string> given;
   for (const std::string_view k : {"preset", "constant", "hourly", "monthly"}) {
     if (p.has(k)) given.emplace_back(k);
@@ -245,23 +242,23 @@ CarbonIntensity make_carbon_intensity(const Params& p, const Calendar& cal) {
   }
   const std::string& kind = given[0];
   if (kind == "preset") {
-    const std::string name = p.text("preset");
+    const std::string name = p.text("preset");  // a choice, checked here for the message's "or"
     if (const auto g = grid_preset_g_per_kwh(name)) return CarbonIntensity::constant(g_per_kwh_to_kg_per_j(*g));
     std::vector<std::string> names;
     for (const auto& g : grid_presets()) names.emplace_back(g.name);
     const std::string hint = did_you_mean_hint(name, names);
     p.fail("preset", "one of " + join(names), hint);
   }
-  if (kind == "constant") return CarbonIntensity::constant(p.quantity("constant", qty::carbon_intensity, plausible));
+  if (kind == "constant") return CarbonIntensity::constant(p.quantity("constant"));
   if (kind == "hourly") {
-    auto v = p.quantities("hourly", qty::carbon_intensity, plausible);
+    auto v = p.quantities("hourly");
     if (v.size() != 24) p.fail("hourly", "24 values, one per UTC hour starting at 00:00");
-    const std::string interp = p.choice("interpolation", {"step", "linear"}, "step");
+    const std::string interp = p.choice("interpolation");
     return CarbonIntensity::hourly(cal, std::move(v),
                                    interp == "linear" ? CarbonIntensity::Interpolation::linear
                                                       : CarbonIntensity::Interpolation::step);
   }
-  auto v = p.quantities("monthly", qty::carbon_intensity, plausible);
+  auto v = p.quantities("monthly");
   if (v.size() != 12) p.fail("monthly", "12 values, January first");
   return CarbonIntensity::monthly(cal, std::move(v));
 }

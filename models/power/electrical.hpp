@@ -44,6 +44,7 @@
 
 #include "sim/core/calendar.hpp"
 #include "sim/core/config.hpp"
+#include "sim/core/param_table.hpp"
 
 namespace dcsim::power {
 
@@ -78,6 +79,8 @@ LossCurve make_loss_curve(const Params& p, double rated_power_w);
 // ---- Carbon intensity ------------------------------------------------------------------------------------
 
 inline constexpr double kKgPerJPerGPerKwh = 1e-3 / 3.6e6;  // 1 gCO2/kWh in kg/J
+// Carbon intensities above this are rejected as a unit mistake (a bare number is read as kg/J).
+inline constexpr double kMaxPlausibleGPerKwh = 2000.0;
 constexpr double g_per_kwh_to_kg_per_j(double g_per_kwh) noexcept { return g_per_kwh * kKgPerJPerGPerKwh; }
 constexpr double kg_per_j_to_g_per_kwh(double kg_per_j) noexcept { return kg_per_j / kKgPerJPerGPerKwh; }
 
@@ -118,6 +121,10 @@ class CarbonIntensity {
 };
 
 CarbonIntensity make_carbon_intensity(const Params& p, const Calendar& cal);
+
+// The parameter table of the keys make_loss_curve and make_carbon_intensity read, [sites.ups] and
+// [sites.carbon] (params.cpp).
+const std::vector<ParamDef>& parameter_table();
 
 // ---- Household yardstick ---------------------------------------------------------------------------------
 

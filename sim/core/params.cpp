@@ -162,7 +162,8 @@ Params Params::child(const ConfigValue& v, std::string path, std::string_view ke
   std::string pat;
   if (schema_) {
     const ParamDef* d = schema_->resolve(pattern_, key);
-    pat = d ? normalize_pattern(d->key) : strip_indices(path);
+    // An undeclared key (lenient schema): this table's pattern and the key, not the element's indexed path.
+    pat = d ? normalize_pattern(d->key) : (pattern_.empty() ? std::string(key) : pattern_ + "." + std::string(key));
   } else {
     pat = strip_indices(path);
   }

@@ -17,6 +17,7 @@
 
 #include "models/ambient/climate.hpp"
 #include "models/ambient/psychrometrics.hpp"
+#include "models/world.hpp"
 #include "sim/core/quadrature.hpp"
 #include "sim/io/scenario.hpp"
 
@@ -193,7 +194,7 @@ ConfigValue toml(const std::string& text, const std::string& source = "test.toml
 }
 
 std::unique_ptr<Climate> climate_from(const ConfigValue& root, const Calendar& cal) {
-  return make_climate(Params(root, "").table("sites").table("ambient"), cal);
+  return make_climate(Params(root, "", models::parameter_schema()).tables("sites")[0].table("ambient"), cal);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/power/electrical.hpp"
+#include "models/world.hpp"
 #include "sim/io/scenario.hpp"
 
 using namespace dcsim;
@@ -85,13 +86,13 @@ TEST_CASE("a loss curve that cannot reach its efficiency is refused", "[ups]") {
 
 TEST_CASE("a loss curve is read from a preset or from a calibration point", "[ups]") {
   const ConfigValue a = toml("preset = \"eco_mode\"\n");
-  CHECK(efficiency(make_loss_curve(Params(a, "ups"), 1e6), 0.5) == Approx(0.99).epsilon(1e-12));
+  CHECK(efficiency(make_loss_curve(Params(a, "sites[0].ups", models::parameter_schema()), 1e6), 0.5) == Approx(0.99).epsilon(1e-12));
   const ConfigValue b = toml("efficiency = \"96 %\"\nat_load = 0.4\nno_load_loss = 0.005\n");
-  CHECK(efficiency(make_loss_curve(Params(b, "ups"), 1e6), 0.4) == Approx(0.96).epsilon(1e-12));
+  CHECK(efficiency(make_loss_curve(Params(b, "sites[0].ups", models::parameter_schema()), 1e6), 0.4) == Approx(0.96).epsilon(1e-12));
   const ConfigValue typo = toml("preset = \"eco\"\n");
-  CHECK_THROWS_WITH(make_loss_curve(Params(typo, "ups"), 1e6), Catch::Contains("did you mean \"eco_mode\"?"));
+  CHECK_THROWS_WITH(make_loss_curve(Params(typo, "sites[0].ups", models::parameter_schema()), 1e6), Catch::Contains("did you mean \"eco_mode\"?"));
   const ConfigValue unreachable = toml("efficiency = 0.99\nno_load_loss = 0.05\n");
-  CHECK_THROWS_WITH(make_loss_curve(Params(unreachable, "ups"), 1e6),
+  CHECK_THROWS_WITH(make_loss_curve(Params(unreachable, "sites[0].ups", models::parameter_schema()), 1e6),
                     Catch::Contains("ups.efficiency") && Catch::Contains("no-load"));
 }
 
@@ -194,29 +195,29 @@ TEST_CASE("a monthly profile changes value at UTC month boundaries", "[carbon]")
 TEST_CASE("a carbon intensity is read as a preset, a constant, an hourly or a monthly profile", "[carbon]") {
   const Calendar cal;
   const ConfigValue preset = toml("preset = \"us_grid\"\n");
-  CHECK(make_carbon_intensity(Params(preset, "grid"), cal).value(0.0) == Approx(g_per_kwh_to_kg_per_j(367.0)));
+  CHECK(make_carbon_intensity(Params(preset, "sites[0].carbon", models::parameter_schema()), cal).value(0.0) == Approx(g_per_kwh_to_kg_per_j(367.0)));
 
   const ConfigValue constant = toml("constant = \"40.7 gCO2/kWh\"\n");
-  CHECK(make_carbon_intensity(Params(constant, "grid"), cal).value(1e6) == Approx(g_per_kwh_to_kg_per_j(40.7)));
+  CHECK(make_carbon_intensity(Params(constant, "sites[0].carbon", models::parameter_schema()), cal).value(1e6) == Approx(g_per_kwh_to_kg_per_j(40.7)));
 
   const ConfigValue hourly = toml(hourly_toml(24) + "interpolation = \"linear\"\n");
-  const CarbonIntensity h = make_carbon_intensity(Params(hourly, "grid"), cal);
+  const CarbonIntensity h = make_carbon_intensity(Params(hourly, "sites[0].carbon", models::parameter_schema()), cal);
   CHECK(h.value(6.0 * kHour) == Approx(g_per_kwh_to_kg_per_j(255.0)));
 
   std::string monthly_text = "monthly = [";
   for (int m = 0; m < 12; ++m) monthly_text += (m ? ", " : "") + std::string("\"50 gCO2/kWh\"");
   const ConfigValue monthly = toml(monthly_text + "]\n");
-  CHECK(make_carbon_intensity(Params(monthly, "grid"), cal).value(0.0) == Approx(g_per_kwh_to_kg_per_j(50.0)));
+  CHECK(make_carbon_intensity(Params(monthly, "sites[0].carbon", models::parameter_schema()), cal).value(0.0) == Approx(g_per_kwh_to_kg_per_j(50.0)));
 }
 
 TEST_CASE("a mistaken carbon intensity is reported with its key and a suggestion", "[carbon]") {
   const Calendar cal;
   const auto read = [&](const std::string& text) {
     const ConfigValue v = toml(text);
-    return make_carbon_intensity(Params(v, "grid"), cal);
+    return make_carbon_intensity(Params(v, "sites[0].carbon", models::parameter_schema()), cal);
   };
   CHECK_THROWS_WITH(read("preset = \"us_gird\"\n"),
-                    Catch::Contains("grid.preset") && Catch::Contains("did you mean \"us_grid\"?"));
+                    Catch::Contains("carbon.preset") && Catch::Contains("did you mean \"us_grid\"?"));
   // The expectation lists every preset: "a", "b", ... or "z".
   std::string listed;
   const auto presets = grid_presets();
@@ -226,12 +227,12 @@ TEST_CASE("a mistaken carbon intensity is reported with its key and a suggestion
   REQUIRE(presets.size() >= 3);
   CHECK_THROWS_WITH(read("preset = \"nowhere\"\n"), Catch::Contains("expected one of " + listed + ", found \"nowhere\""));
   // A bare number would mean 367 kg/J: out of the plausible range.
-  CHECK_THROWS_WITH(read("constant = 367\n"), Catch::Contains("grid.constant") && Catch::Contains("out of range"));
-  CHECK_THROWS_WITH(read(hourly_toml(23)), Catch::Contains("grid.hourly") && Catch::Contains("24 values"));
+  CHECK_THROWS_WITH(read("constant = 367\n"), Catch::Contains("carbon.constant") && Catch::Contains("out of range"));
+  CHECK_THROWS_WITH(read(hourly_toml(23)), Catch::Contains("carbon.hourly") && Catch::Contains("24 values"));
   CHECK_THROWS_WITH(read(hourly_toml(24) + "interpolation = \"linaer\"\n"),
                     Catch::Contains("did you mean \"linear\"?"));
   CHECK_THROWS_WITH(read("preset = \"us_grid\"\nconstant = \"367 gCO2/kWh\"\n"),
-                    Catch::Contains("grid.constant") && Catch::Contains("only one of"));
-  CHECK_THROWS_WITH(read("x = 1\n"), Catch::Contains("grid.preset") && Catch::Contains("hourly"));
-  CHECK_THROWS_WITH(read("constant = \"367 W\"\n"), Catch::Contains("grid.constant"));
+                    Catch::Contains("carbon.constant") && Catch::Contains("only one of"));
+  CHECK_THROWS_WITH(read("x = 1\n"), Catch::Contains("carbon.preset") && Catch::Contains("hourly"));
+  CHECK_THROWS_WITH(read("constant = \"367 W\"\n"), Catch::Contains("carbon.constant"));
 }

@@ -9,9 +9,15 @@
 #include <unistd.h>
 #include <string>
 
+#include "models/ambient/climate.hpp"
 #include "models/facility/facility.hpp"
+#include "models/facility/plant.hpp"
+#include "models/facility/spec.hpp"
 #include "models/facility/throttle.hpp"
+#include "models/power/electrical.hpp"
 #include "models/serving/serving.hpp"
+#include "models/world.hpp"
+#include "sim/core/param_table.hpp"
 #include "tests/unit/build_run.hpp"
 #include "tests/unit/format.hpp"
 
@@ -161,6 +167,32 @@ struct Capture : SampleSink {
 };
 
 }  // namespace
+
+TEST_CASE("the facility's, ambient's and power's parameter tables hold readable defaults that the code agrees with",
+          "[facility][params]") {
+  ParamSchema s;
+  s.add(facility::parameter_table());
+  s.add(ambient::parameter_table());
+  s.add(power::parameter_table());
+  CHECK_NOTHROW(check_defaults(s));
+  CHECK(s.find("sites[].cooling[].kind")->choices.size() == facility::plant_kinds().size());
+  // Without [thermal] its keys are read from an empty table: their defaults are those of the throttle and
+  // of FacilitySpec.
+  const ConfigValue empty = ConfigValue::make_table({});
+  const Params t(empty, "thermal", models::parameter_schema());
+  const facility::Limits L;
+  CHECK(t.quantity("slowdown") == L.slowdown_c);
+  CHECK(t.quantity("shutdown") == L.shutdown_c);
+  CHECK(t.quantity("restart") == L.restart_c);
+  CHECK(t.quantity("hw_slowdown_factor") == L.hw_factor);
+  CHECK(t.quantity("sw_gain") == L.sw_gain_per_k);
+  CHECK(t.quantity("sw_min_clock") == L.sw_floor);
+  const facility::FacilitySpec f;
+  CHECK(t.duration("max_step") == f.max_step);
+  CHECK(t.quantity("activation_energy") == f.activation_ev);
+  CHECK(t.quantity("reference_temperature") == f.reference_c);
+  CHECK(t.boolean("temperature_dependent_failures") == f.hazard_on);
+}
 
 TEST_CASE("the throttle controller follows the thresholds with hysteresis", "[facility][throttle]") {
   using namespace facility;

@@ -1,5 +1,6 @@
 // The table of cooling kinds: the one place that maps a scenario's `kind` to a plant.
 #include <array>
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -7,10 +8,14 @@
 
 namespace dcsim::facility {
 
+namespace {
+constexpr std::array<const PlantKind*, 5> kKinds = {&plants::kAirChiller, &plants::kLiquidDryCooler,
+                                                    &plants::kUnderwater, &plants::kFreeAir, &plants::kSeawater};
+}  // namespace
+
+std::span<const PlantKind* const> plant_kinds() { return kKinds; }
+
 const PlantKind& plant_kind(std::string_view name) {
-  static constexpr std::array<const PlantKind*, 5> kKinds = {&plants::kAirChiller, &plants::kLiquidDryCooler,
-                                                             &plants::kUnderwater, &plants::kFreeAir,
-                                                             &plants::kSeawater};
   for (const PlantKind* k : kKinds) {
     if (k->name == name) return *k;
   }
