@@ -6,6 +6,7 @@
 #include "models/facility/spec.hpp"
 #include "models/power/electrical.hpp"
 #include "models/serving/serving.hpp"
+#include "models/sites/layout.hpp"
 #include "models/workload/workload.hpp"
 
 namespace dcsim::models {
@@ -21,6 +22,7 @@ const ParamSchema& parameter_schema() {
     x.add(RunSettings::parameter_table());
     x.add(queueing::MMcParams::parameter_table());
     x.add(workload::parameter_table());
+    x.add(sites::Layout::parameter_table());
     x.add(facility::parameter_table());
     x.add(ambient::parameter_table());
     x.add(power::parameter_table());
@@ -46,8 +48,10 @@ void build(const Params& root, Run& run) {
     if (!wl) root.fail("workload", "a [workload] section: the serving model serves its requests");
     // Serving sees of the workload only what it needs (workload/request_source.hpp).
     workload::RequestSource& requests = *wl;
+    // The sites and clusters, read once: serving and facility describe the same ones, by the same indices.
+    const sites::Layout layout = sites::Layout::read(root);
     auto& sv = run.emplace_model<serving::ServingModel>(root, run.settings(), requests);
-    if (facility::wanted(root)) run.emplace_model<facility::FacilityModel>(root, run.settings(), sv);
+    if (facility::wanted(root, layout)) run.emplace_model<facility::FacilityModel>(root, run.settings(), sv, layout);
   }
   if (!any) {
     std::string list;

@@ -3,6 +3,7 @@
 #include "models/facility/facility.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <cmath>
 
 #include "models/facility/impl.hpp"
@@ -55,23 +56,26 @@ void FacilityModel::Impl::step() {
 
 // ---- construction ---------------------------------------------------------------------------------------
 
-bool wanted(const Params& root) {
+bool wanted(const Params& root, const sites::Layout& layout) {
   if (root.has("thermal")) return true;
-  if (!root.has("sites")) return false;
-  for (const auto& st : root.tables("sites")) {
-    if (st.has("cooling")) return true;
+  for (const auto& st : layout.sites) {
+    if (st.table.has("cooling")) return true;
   }
   return false;
 }
 
 FacilityModel::~FacilityModel() = default;
 
-FacilityModel::FacilityModel(const Params& root, const RunSettings& rs, serving::ServingModel& serving)
+FacilityModel::FacilityModel(const Params& root, const RunSettings& rs, serving::ServingModel& serving,
+                             const sites::Layout& layout)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.serving = &serving;
   m.calendar = Calendar(rs.start_epoch);
-  FacilitySpec spec = read_spec(root, m.calendar, serving);
+  if (serving.cluster_count() != layout.clusters.size() || serving.sites().size() != layout.sites.size()) {
+    throw std::logic_error("facility: serving's sites and clusters are not the layout's");
+  }
+  FacilitySpec spec = read_spec(root, m.calendar, serving, layout);
   m.max_step = spec.max_step;
   m.activation_ev = spec.activation_ev;
   m.reference_c = spec.reference_c;
@@ -79,7 +83,7 @@ FacilityModel::FacilityModel(const Params& root, const RunSettings& rs, serving:
   for (std::size_t si = 0; si < spec.sites.size(); ++si) {
     SiteSpec& ss = spec.sites[si];
     Site site;
-    site.name = serving.sites()[si].name;
+    site.name = layout.sites[si].name;
     site.repairs = serving.sites()[si].repairs;
     site.climate = std::move(ss.climate);
     site.carbon = std::move(ss.carbon);
@@ -101,7 +105,7 @@ FacilityModel::FacilityModel(const Params& root, const RunSettings& rs, serving:
     for (std::size_t k = 0; k < ss.clusters.size(); ++k) {
       const ClusterSpec& cs = ss.clusters[k];
       ClusterT ct;
-      ct.cluster = serving.sites()[si].clusters[k];
+      ct.cluster = layout.sites[si].clusters[k];
       ct.site = si;
       ct.loop = site.loops[cs.loop];
       m.loops[ct.loop].clusters.push_back(m.clusters.size());

@@ -54,6 +54,7 @@
 #include <string_view>
 
 #include "models/serving/serving.hpp"
+#include "models/sites/layout.hpp"
 #include "sim/core/config.hpp"
 #include "sim/core/model.hpp"
 #include "sim/core/run.hpp"
@@ -64,7 +65,8 @@ class FacilityModel final : public Model {
  public:
   // Reads [thermal], and [[sites]] ambient, cooling, carbon, ups, fixed_load, grid_limit, and the
   // clusters' `cooling` and `thermal` keys. Throws ConfigError.
-  FacilityModel(const Params& root, const RunSettings& rs, serving::ServingModel& serving);
+  FacilityModel(const Params& root, const RunSettings& rs, serving::ServingModel& serving,
+                const sites::Layout& layout);
   ~FacilityModel() override;
 
   std::string_view name() const override { return "facility"; }
@@ -85,6 +87,6 @@ class FacilityModel final : public Model {
 };
 
 // Whether a scenario asks for the facility model (a [thermal] table or any [[sites.cooling]]).
-bool wanted(const Params& root);
+bool wanted(const Params& root, const sites::Layout& layout);
 
 }  // namespace dcsim::facility

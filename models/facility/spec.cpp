@@ -97,7 +97,8 @@ Limits limits_for(const std::string& gpu_type) {
   return L;
 }
 
-FacilitySpec read_spec(const Params& root, const Calendar& calendar, const serving::ServingModel& serving) {
+FacilitySpec read_spec(const Params& root, const Calendar& calendar, const serving::ServingModel& serving,
+                       const sites::Layout& layout) {
   FacilitySpec f;
   // Without a [thermal] table its keys take their defaults: read them from an empty one.
   const ConfigValue no_thermal = ConfigValue::make_table({});
@@ -110,14 +111,13 @@ FacilitySpec read_spec(const Params& root, const Calendar& calendar, const servi
   f.reference_c = thermal.quantity("reference_temperature");
   f.hazard_on = thermal.boolean("temperature_dependent_failures");
 
-  const auto site_tables = root.tables("sites");
-  for (std::size_t si = 0; si < site_tables.size(); ++si) {
-    const Params& st = site_tables[si];
+  for (std::size_t si = 0; si < layout.sites.size(); ++si) {
+    const Params& st = layout.sites[si].table;
     SiteSpec site;
     site.climate = ambient::make_climate(st.table("ambient"), calendar);
     if (auto c = st.optional_table("carbon")) site.carbon = power::make_carbon_intensity(*c, calendar);
     double rated = 0;
-    for (const std::size_t c : serving.sites()[si].clusters) rated += serving.cluster_max_power_w(c);
+    for (const std::size_t c : layout.sites[si].clusters) rated += serving.cluster_max_power_w(c);
     rated = std::max(rated, 1.0);
     site.ups = st.has("ups") ? power::make_loss_curve(st.table("ups"), rated) : power::ups_double_conversion(rated);
     site.fixed_w = st.quantity("fixed_load");
@@ -137,10 +137,8 @@ FacilitySpec read_spec(const Params& root, const Calendar& calendar, const servi
       loop_names.push_back(ls.name);
       site.loops.push_back(std::move(ls));
     }
-    const auto cluster_tables = st.tables("clusters");
-    for (std::size_t k = 0; k < cluster_tables.size(); ++k) {
-      const Params& ctab = cluster_tables[k];
-      const std::size_t ci = serving.sites()[si].clusters[k];
+    for (const std::size_t ci : layout.sites[si].clusters) {
+      const Params& ctab = layout.clusters[ci].table;
       ClusterSpec ct;
       std::size_t loop_local = 0;
       if (ctab.has("cooling")) {

@@ -15,6 +15,7 @@
 #include "models/facility/throttle.hpp"
 #include "models/power/electrical.hpp"
 #include "models/serving/serving.hpp"
+#include "models/sites/layout.hpp"
 #include "sim/core/config.hpp"
 #include "sim/core/param_table.hpp"
 
@@ -107,7 +108,7 @@ struct FacilitySpec {
   SimTime max_step = SimTime::seconds(2);
   double activation_ev = 0.5, reference_c = 70;
   bool hazard_on = true;
-  std::vector<SiteSpec> sites;  // in the order of serving's sites
+  std::vector<SiteSpec> sites;  // in the order of the layout's sites
 };
 
 // Thermal mass of a loop per watt of design heat, J/K per W (= MJ/K per MW): air, water and structure (an
@@ -123,6 +124,7 @@ Limits limits_for(const std::string& gpu_type);
 const std::vector<ParamDef>& parameter_table();
 
 // Reads the facility's keys of a scenario whose serving fleet is `serving`. Throws ConfigError.
-FacilitySpec read_spec(const Params& root, const Calendar& calendar, const serving::ServingModel& serving);
+FacilitySpec read_spec(const Params& root, const Calendar& calendar, const serving::ServingModel& serving,
+                       const sites::Layout& layout);
 
 }  // namespace dcsim::facility
