@@ -2,7 +2,9 @@
 
 #include "models/queueing/mmc.hpp"
 #include "models/facility/facility.hpp"
+#include "models/serving/params.hpp"
 #include "models/serving/serving.hpp"
+#include "models/sites/layout.hpp"
 #include "models/workload/workload.hpp"
 
 namespace dcsim::models {
@@ -17,11 +19,25 @@ const ParamSchema& parameter_schema() {
     ParamSchema x;
     x.add(RunSettings::parameter_table());
     x.add(queueing::MMcParams::parameter_table());
+    x.add(sites::Layout::parameter_table());
+    x.add(serving::parameter_table());
     return x;
   }();
   return s;
 }
 
+// The models are built in the order of their couplings; each is given only what it needs:
+//
+//   model      reads                                    needs
+//   mmc        [mmc]                                    -
+//   workload   [workload]                               -       (offers a workload::RequestSource)
+//   layout     sites[].name, sites[].clusters[].name    -       (the sites and clusters, by index)
+//   serving    [serving], serving keys of the layout    workload's RequestSource, layout
+//   facility   the rest of [[sites]]                    serving, layout (facility still reads [[sites]]
+//                                                                 itself; it moves to the layout next)
+//
+// The layout is a local of build(): it lives while every model is built, and the models copy what they
+// keep (names, indices), so nothing refers to it once build() returns.
 void build(const Params& root, Run& run) {
   for (const auto& s : known_sections()) (void)root.has(s);  // known names, for "did you mean"
   const SimTime measured = run.settings().duration - run.settings().warmup;
@@ -37,9 +53,10 @@ void build(const Params& root, Run& run) {
   }
   if (root.has("sites") || root.has("serving")) {
     if (!wl) root.fail("workload", "a [workload] section: the serving model serves its requests");
+    const sites::Layout layout = sites::Layout::read(root);
     // Serving sees of the workload only what it needs (workload/request_source.hpp).
     workload::RequestSource& requests = *wl;
-    auto& sv = run.emplace_model<serving::ServingModel>(root, run.settings(), requests);
+    auto& sv = run.emplace_model<serving::ServingModel>(root, layout, run.settings(), requests);
     if (facility::wanted(root)) run.emplace_model<facility::FacilityModel>(root, run.settings(), sv);
   }
   if (!any) {
