@@ -5,6 +5,7 @@
 #include "models/facility/facility.hpp"
 #include "models/facility/spec.hpp"
 #include "models/power/electrical.hpp"
+#include "models/serving/params.hpp"
 #include "models/serving/serving.hpp"
 #include "models/sites/layout.hpp"
 #include "models/workload/workload.hpp"
@@ -23,6 +24,7 @@ const ParamSchema& parameter_schema() {
     x.add(queueing::MMcParams::parameter_table());
     x.add(workload::parameter_table());
     x.add(sites::Layout::parameter_table());
+    x.add(serving::parameter_table());
     x.add(facility::parameter_table());
     x.add(ambient::parameter_table());
     x.add(power::parameter_table());
@@ -31,6 +33,17 @@ const ParamSchema& parameter_schema() {
   return s;
 }
 
+// The models are built in the order of their couplings; each is given only what it needs:
+//
+//   model      reads                                    needs
+//   mmc        [mmc]                                    -
+//   workload   [workload]                               -       (offers a workload::RequestSource)
+//   layout     sites[].name, sites[].clusters[].name    -       (the sites and clusters, by index)
+//   serving    [serving], serving keys of the layout    workload's RequestSource, layout
+//   facility   [thermal], facility keys of the layout   serving (power, GPU types), layout
+//
+// The layout is a local of build(): it lives while every model is built, and the models copy what they
+// keep (names, indices), so nothing refers to it once build() returns.
 void build(const Params& root, Run& run) {
   for (const auto& s : known_sections()) (void)root.has(s);  // known names, for "did you mean"
   const SimTime measured = run.settings().duration - run.settings().warmup;
@@ -46,11 +59,10 @@ void build(const Params& root, Run& run) {
   }
   if (root.has("sites") || root.has("serving")) {
     if (!wl) root.fail("workload", "a [workload] section: the serving model serves its requests");
+    const sites::Layout layout = sites::Layout::read(root);
     // Serving sees of the workload only what it needs (workload/request_source.hpp).
     workload::RequestSource& requests = *wl;
-    // The sites and clusters, read once: serving and facility describe the same ones, by the same indices.
-    const sites::Layout layout = sites::Layout::read(root);
-    auto& sv = run.emplace_model<serving::ServingModel>(root, run.settings(), requests);
+    auto& sv = run.emplace_model<serving::ServingModel>(root, layout, run.settings(), requests);
     if (facility::wanted(root, layout)) run.emplace_model<facility::FacilityModel>(root, run.settings(), sv, layout);
   }
   if (!any) {

@@ -97,8 +97,8 @@ ServiceModel read_service(const Params& p, const ServiceModel* base) {
   if (p.has("batch_time")) {
     const Params bt = p.table("batch_time");
     if (bt.has("batch") || bt.has("time")) {
-      s.batch = bt.quantities("batch", qty::dimensionless, Range::at_least(1));
-      s.time_s = bt.quantities("time", qty::time, Range::positive());
+      s.batch = bt.quantities("batch");
+      s.time_s = bt.quantities("time");
       if (s.batch.size() != s.time_s.size() || s.batch.empty()) {
         bt.fail("time", "one time per batch size (" + std::to_string(s.batch.size()) + ")");
       }
@@ -108,22 +108,21 @@ ServiceModel read_service(const Params& p, const ServiceModel* base) {
     } else {
       s.batch.clear();
       s.time_s.clear();
-      s.t0_s = bt.quantity("t0", qty::time, 0.0, Range::non_negative());
-      s.t1_s = bt.quantity("t1", qty::time, Range::positive());
+      s.t0_s = bt.quantity("t0");
+      s.t1_s = bt.quantity("t1");
     }
   } else if (!base) {
     p.fail("batch_time", "a batch service time: { t0 = \"0 s\", t1 = \"11.64 s\" } or { batch = [1, 16], time = [...] }");
   }
   if (p.has("distribution")) {
     const Params d = p.table("distribution");
-    const std::string k = d.choice("kind", {"deterministic", "exponential", "lognormal"});
+    const std::string k = d.choice("kind");
     s.shape = k == "deterministic" ? ServiceModel::Shape::deterministic
               : k == "exponential" ? ServiceModel::Shape::exponential
                                    : ServiceModel::Shape::lognormal;
-    s.cv = s.shape == ServiceModel::Shape::lognormal ? d.quantity("cv", qty::dimensionless, Range::positive()) : 0.0;
+    s.cv = s.shape == ServiceModel::Shape::lognormal ? d.quantity("cv") : 0.0;
   }
-  s.active_power_w = base ? p.quantity("active_power", qty::power, s.active_power_w, Range::non_negative())
-                          : p.quantity("active_power", qty::power, Range::non_negative());
+  s.active_power_w = base ? p.quantity_or("active_power", s.active_power_w) : p.quantity("active_power");
   s.finalise();
   return s;
 }
@@ -148,14 +147,13 @@ std::map<std::string, GpuType> read_gpu_types(const std::vector<Params>& tables)
     if (have_base) g = out.at(preset);
     g.name = name;
     const auto q = [&](const char* key, double& field) {
-      field = have_base ? t.quantity(key, qty::power, field, Range::non_negative())
-                        : t.quantity(key, qty::power, Range::non_negative());
+      field = have_base ? t.quantity_or(key, field) : t.quantity(key);
     };
     q("power_limit", g.power_limit_w);
     q("idle_power", g.idle_w);
     q("idle_loaded_power", g.idle_loaded_w);
-    g.max_clock_mhz = t.quantity("max_clock", qty::frequency, g.max_clock_mhz * 1e6, Range::positive()) / 1e6;
-    g.dvfs_exponent = t.quantity("dvfs_exponent", qty::dimensionless, g.dvfs_exponent, Range::closed(0, 5));
+    g.max_clock_mhz = t.quantity_or("max_clock", g.max_clock_mhz * 1e6) / 1e6;
+    g.dvfs_exponent = t.quantity_or("dvfs_exponent", g.dvfs_exponent);
     if (auto sv = t.optional_table("service")) {
       for (const auto& k : sv->keys()) {
         const auto it = g.service.find(k);

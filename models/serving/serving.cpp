@@ -25,7 +25,8 @@ const char* to_string(Reject r) noexcept {
 
 ServingModel::~ServingModel() = default;
 
-ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::RequestSource& wl)
+ServingModel::ServingModel(const Params& root, const sites::Layout& layout, const RunSettings& rs,
+                           workload::RequestSource& wl)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.self = this;
@@ -34,7 +35,7 @@ ServingModel::ServingModel(const Params& root, const RunSettings& rs, workload::
   for (std::size_t k = 0; k < wl.tier_count(); ++k) m.tier_names.push_back(wl.tier_name(k));
   const std::size_t nc = m.class_names.size(), nt = m.tier_names.size();
 
-  ServingSpec spec = read_serving_spec(root, m.class_names, m.tier_names);
+  ServingSpec spec = read_serving_spec(root, layout, m.class_names, m.tier_names);
   m.gpu_types = std::move(spec.gpu_types);
   m.lane_of_tier = std::move(spec.lane_of_tier);
   m.lanes = spec.lanes;

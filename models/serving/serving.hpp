@@ -31,6 +31,7 @@
 
 #include "models/serving/admission.hpp"
 #include "models/serving/gpu.hpp"
+#include "models/sites/layout.hpp"
 #include "models/workload/request.hpp"
 #include "models/workload/request_source.hpp"
 #include "sim/core/config.hpp"
@@ -54,9 +55,10 @@ struct SiteInfo {
 
 class ServingModel final : public Model, public workload::RequestSink {
  public:
-  // Reads [serving] and the clusters of [[sites]]; the workload supplies classes, tiers and users (and takes
+  // Reads [serving] and the serving keys of the layout's sites and clusters (their names and order come from
+  // the layout, which the model does not keep); the workload supplies classes, tiers and users (and takes
   // this model as its sink).
-  ServingModel(const Params& root, const RunSettings& rs, workload::RequestSource& wl);
+  ServingModel(const Params& root, const sites::Layout& layout, const RunSettings& rs, workload::RequestSource& wl);
   ~ServingModel() override;
 
   std::string_view name() const override { return "serving"; }

@@ -14,6 +14,7 @@
 #include "models/serving/admission.hpp"
 #include "models/serving/gpu.hpp"
 #include "models/serving/serving.hpp"
+#include "models/sites/layout.hpp"
 #include "sim/core/config.hpp"
 #include "sim/core/distribution.hpp"
 
@@ -23,6 +24,8 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
 inline constexpr double kYear = 365.25 * 86400.0;
 
 enum class Policy { round_robin, weighted, jsq, power_of_d, least_expected_delay };
+// The names of the routing policies in scenarios, in the order of Policy.
+const std::vector<std::string>& policy_names();
 
 struct ClusterSpec {
   std::string name;
@@ -67,9 +70,9 @@ struct ServingSpec {
   double retry_p = 0;
   RetryBackoff backoff;
   int max_attempts = 1;
-  // Failures.
-  double failure_rate_per_s = 0.11 / kYear;
-  Distribution repair_time = Distribution::exponential(24 * 3600.0);
+  // Failures (always read: [serving.failures] or its defaults).
+  double failure_rate_per_s = 0;
+  Distribution repair_time;
   std::vector<SiteInfo> sites;
   std::vector<ClusterSpec> clusters;
   std::vector<std::vector<std::size_t>> by_class;  // per workload class, the clusters serving it (at least one)
@@ -79,9 +82,9 @@ struct ServingSpec {
   std::vector<FleetChangeSpec> changes;
 };
 
-// Reads [serving] (absent: all defaults) and [[sites]] for the given workload classes and tiers; throws
-// ConfigError.
-ServingSpec read_serving_spec(const Params& root, const std::vector<std::string>& class_names,
-                              const std::vector<std::string>& tier_names);
+// Reads [serving] (absent: all defaults) and the serving keys of the layout's sites and clusters, for the
+// given workload classes and tiers; serving's cluster indices are the layout's. Throws ConfigError.
+ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
+                              const std::vector<std::string>& class_names, const std::vector<std::string>& tier_names);
 
 }  // namespace dcsim::serving
