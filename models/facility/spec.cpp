@@ -103,9 +103,7 @@ FacilitySpec read_spec(const Params& root, const Calendar& calendar, const servi
   // Without a [thermal] table its keys take their defaults: read them from an empty one.
   const ConfigValue no_thermal = ConfigValue::make_table({});
   const std::optional<Params> given = root.optional_table("thermal");
-  const Params thermal = given                ? *given
-                         : root.schema() != nullptr ? Params(no_thermal, "thermal", *root.schema())
-                                                    : Params(no_thermal, "thermal");
+  const Params thermal = given ? *given : Params(no_thermal, "thermal", *root.schema());
   f.max_step = thermal.duration("max_step");
   f.activation_ev = thermal.quantity("activation_energy");
   f.reference_c = thermal.quantity("reference_temperature");

@@ -144,8 +144,8 @@ class ParamSchema;
 // model reads is documented and has exactly one default.
 class Params {
  public:
-  Params(const ConfigValue& table, std::string path);  // without a schema (transition; tests of readers)
-  // The table at `path` ("sites[2].cooling[0]"); its pattern is the path with indices dropped.
+  // The table at `path` ("sites[2].cooling[0]") of a scenario read through `schema`; its pattern is the
+  // path with indices dropped.
   Params(const ConfigValue& table, std::string path, const ParamSchema& schema);
 
   const std::string& path() const noexcept { return path_; }
@@ -193,7 +193,23 @@ class Params {
   Distribution distribution(std::string_view key) const;
   Distribution distribution_or(std::string_view key, const Distribution& derived) const;
 
-  // ---- explicit reads (transition: keys not yet in a table) ----
+  Params table(std::string_view key) const;
+  std::optional<Params> optional_table(std::string_view key) const;
+  // An array of tables ([[key]] in TOML); empty when absent.
+  std::vector<Params> tables(std::string_view key) const;
+  // Names of the keys present in this table, in file order (for tables whose keys are names).
+  std::vector<std::string> keys() const;
+  // Marks a key as known without reading it (a key handled elsewhere).
+  void acknowledge(std::string_view key) const;
+
+  [[noreturn]] void fail(std::string_view key, std::string expected, std::string hint = {}) const;
+  [[noreturn]] void fail_value(const ConfigValue& v, std::string_view key_path, std::string expected,
+                               std::string hint = {}) const;
+
+ private:
+  // A reader of a distribution's own keys (kind, mean, cv, ...), which are part of one declared value: the
+  // kind, range and default are the declared key's, given explicitly.
+  Params(const ConfigValue& table, std::string path);
   double quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
   double quantity(std::string_view key, const QuantityKind& kind, double def, Range r = {}) const;
   std::optional<double> optional_quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
@@ -211,26 +227,12 @@ class Params {
   Distribution distribution(std::string_view key, const QuantityKind& kind, const Distribution& def,
                             Range values = Range::non_negative()) const;
 
-  Params table(std::string_view key) const;
-  std::optional<Params> optional_table(std::string_view key) const;
-  // An array of tables ([[key]] in TOML); empty when absent.
-  std::vector<Params> tables(std::string_view key) const;
-  // Names of the keys present in this table, in file order (for tables whose keys are names).
-  std::vector<std::string> keys() const;
-  // Marks a key as known without reading it (a key handled elsewhere).
-  void acknowledge(std::string_view key) const;
-
-  [[noreturn]] void fail(std::string_view key, std::string expected, std::string hint = {}) const;
-  [[noreturn]] void fail_value(const ConfigValue& v, std::string_view key_path, std::string expected,
-                               std::string hint = {}) const;
-
- private:
   Params(const ConfigValue& table, std::string path, std::string pattern, const ParamSchema* schema);
   const ConfigValue* get(std::string_view key) const;       // marks asked + used; nullptr if absent
   const ConfigValue& require(std::string_view key, std::string_view expected) const;
-  // The key's declaration; nullptr for an undeclared key when the schema is lenient or absent
-  // (std::logic_error when `needed` or the schema is strict).
-  const ParamDef* decl(std::string_view key, bool needed) const;
+  // The key's declaration (std::logic_error when it has none); nullptr only for a distribution's own keys.
+  const ParamDef* decl(std::string_view key) const;
+  const ParamDef& declared(std::string_view key) const;  // for the table-driven readers
   // The key's value, or its declared default (nullptr when absent without one). `def_store` holds a default.
   const ConfigValue* value_or_default(std::string_view key, const ParamDef& d, ConfigValue& def_store) const;
   Params child(const ConfigValue& v, std::string path, std::string_view key, std::string suffix) const;

@@ -79,11 +79,6 @@ class ParamSchema {
   const ParamDef* resolve(std::string_view parent, std::string_view key) const;
   const std::vector<ParamDef>& defs() const noexcept { return defs_; }
 
-  // Strict: reading an undeclared key is a std::logic_error whatever the reader. Lenient (while models
-  // move to their tables): the explicit readers still read undeclared keys.
-  bool strict() const noexcept { return strict_; }
-  void set_strict(bool s) noexcept { strict_ = s; }
-
   // The section of a def: its first path segment ("sites", "workload", "simulation").
   static std::string section_of(std::string_view key);
   std::vector<std::string> sections() const;
@@ -91,7 +86,6 @@ class ParamSchema {
  private:
   std::vector<ParamDef> defs_;
   std::unordered_map<std::string, std::size_t> index_;
-  bool strict_ = false;
 };
 
 // Text renderings for messages and the reference.

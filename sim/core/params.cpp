@@ -85,38 +85,41 @@ SourceLoc Params::loc(std::string_view key) const {
   return v ? v->loc() : table_->loc();
 }
 
-const ParamDef* Params::decl(std::string_view key, bool needed) const {
-  if (!schema_) {
-    if (needed) not_declared(pattern_, key, "is read through the parameter tables by a reader without a schema");
-    return nullptr;
-  }
+const ParamDef* Params::decl(std::string_view key) const {
+  if (!schema_) return nullptr;  // a distribution's own keys
   const ParamDef* d = schema_->resolve(pattern_, key);
-  if (!d && (needed || schema_->strict())) not_declared(pattern_, key, "is read but declared in no parameter table");
+  if (!d) not_declared(pattern_, key, "is read but declared in no parameter table");
   return d;
 }
 
+const ParamDef& Params::declared(std::string_view key) const {
+  const ParamDef* d = decl(key);
+  if (!d) not_declared(pattern_, key, "is read through the parameter tables by a reader without a schema");
+  return *d;
+}
+
 bool Params::has(std::string_view key) const {
-  (void)decl(key, false);
+  (void)decl(key);
   table_->note_asked(key);
   return table_->find(key) != nullptr;
 }
 
 bool Params::is_table(std::string_view key) const {
-  (void)decl(key, false);
+  (void)decl(key);
   table_->note_asked(key);
   const ConfigValue* v = table_->find(key);
   return v && v->is_table();
 }
 
 std::optional<std::string> Params::string_value(std::string_view key) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue* v = get(key);
   if (!v || !v->is_string() || v->is_datetime()) return std::nullopt;
   return v->as_string();
 }
 
 void Params::acknowledge(std::string_view key) const {
-  (void)decl(key, false);
+  (void)decl(key);
   table_->note_asked(key);
   if (const ConfigValue* v = table_->find(key)) v->mark_used();
 }
@@ -265,7 +268,7 @@ const QuantityKind& kind_of(const ParamDef& d) {
 }  // namespace
 
 double Params::quantity(std::string_view key) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   const QuantityKind& kind = kind_of(d);
   ConfigValue store;
   const ConfigValue* v = value_or_default(key, d, store);
@@ -274,14 +277,14 @@ double Params::quantity(std::string_view key) const {
 }
 
 double Params::quantity_or(std::string_view key, double derived) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   expect_basis(d, Basis::derived, "quantity_or");
   const ConfigValue* v = get(key);
   return v ? to_quantity(*v, key_path(key), kind_of(d), d.range) : derived;
 }
 
 std::optional<double> Params::optional_quantity(std::string_view key) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   expect_basis(d, Basis::optional, "optional_quantity");
   const ConfigValue* v = get(key);
   if (!v) return std::nullopt;
@@ -289,7 +292,7 @@ std::optional<double> Params::optional_quantity(std::string_view key) const {
 }
 
 std::vector<double> Params::quantities(std::string_view key) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   const QuantityKind& kind = kind_of(d);
   ConfigValue store;
   const ConfigValue* v = value_or_default(key, d, store);
@@ -298,23 +301,22 @@ std::vector<double> Params::quantities(std::string_view key) const {
 }
 
 SimTime Params::duration(std::string_view key) const {
-  const ParamDef* d = decl(key, false);
-  if (!d) return duration(key, Range::non_negative());
+  const ParamDef& d = declared(key);
   ConfigValue store;
-  const ConfigValue* v = value_or_default(key, *d, store);
+  const ConfigValue* v = value_or_default(key, d, store);
   if (!v) fail(key, "a time such as " + std::string(qty::time.example));
-  return to_duration(*v, key_path(key), d->range);
+  return to_duration(*v, key_path(key), d.range);
 }
 
 SimTime Params::duration_or(std::string_view key, SimTime derived) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   expect_basis(d, Basis::derived, "duration_or");
   const ConfigValue* v = get(key);
   return v ? to_duration(*v, key_path(key), d.range) : derived;
 }
 
 std::optional<SimTime> Params::optional_duration(std::string_view key) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   expect_basis(d, Basis::optional, "optional_duration");
   const ConfigValue* v = get(key);
   if (!v) return std::nullopt;
@@ -322,7 +324,7 @@ std::optional<SimTime> Params::optional_duration(std::string_view key) const {
 }
 
 std::int64_t Params::integer(std::string_view key) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   ConfigValue store;
   const ConfigValue* v = value_or_default(key, d, store);
   if (!v) {
@@ -333,14 +335,14 @@ std::int64_t Params::integer(std::string_view key) const {
 }
 
 std::int64_t Params::integer_or(std::string_view key, std::int64_t derived) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   expect_basis(d, Basis::derived, "integer_or");
   const ConfigValue* v = get(key);
   return v ? to_integer(*v, key_path(key), d.range) : derived;
 }
 
 bool Params::boolean(std::string_view key) const {
-  const ParamDef* d = decl(key, false);
+  const ParamDef* d = decl(key);
   ConfigValue store;
   const ConfigValue* v = d ? value_or_default(key, *d, store) : get(key);
   if (!v) fail(key, "true or false");
@@ -348,7 +350,7 @@ bool Params::boolean(std::string_view key) const {
 }
 
 std::string Params::text(std::string_view key) const {
-  const ParamDef* d = decl(key, false);
+  const ParamDef* d = decl(key);
   ConfigValue store;
   const ConfigValue* v = d ? value_or_default(key, *d, store) : get(key);
   if (!v || !v->is_string()) fail(key, "a string");
@@ -356,7 +358,7 @@ std::string Params::text(std::string_view key) const {
 }
 
 std::vector<std::string> Params::texts(std::string_view key) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue& v = require(key, "an array of strings");
   if (!v.is_array()) fail(key, "an array of strings");
   std::vector<std::string> out;
@@ -369,7 +371,7 @@ std::vector<std::string> Params::texts(std::string_view key) const {
 }
 
 std::string Params::choice(std::string_view key) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   if (d.choices.empty()) wrong_reader(d, "is read as a choice but declares no choices");
   ConfigValue store;
   const ConfigValue* v = value_or_default(key, d, store);
@@ -378,14 +380,14 @@ std::string Params::choice(std::string_view key) const {
 }
 
 std::string Params::choice_or(std::string_view key, std::string derived) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   expect_basis(d, Basis::derived, "choice_or");
   const ConfigValue* v = get(key);
   return v ? to_choice(*v, key_path(key), d.choices) : derived;
 }
 
 std::int64_t Params::datetime(std::string_view key) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   ConfigValue store;
   const ConfigValue* v = value_or_default(key, d, store);
   if (!v) fail(key, "a UTC date-time such as 2025-03-25T00:00:00Z");
@@ -393,7 +395,7 @@ std::int64_t Params::datetime(std::string_view key) const {
 }
 
 std::string Params::file_path(std::string_view key) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue& v = require(key, "a string");
   if (!v.is_string()) fail(key, "a string");
   const std::string p = v.as_string();
@@ -414,7 +416,7 @@ std::string Params::file_path(std::string_view key) const {
 }
 
 Distribution Params::distribution(std::string_view key) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   const QuantityKind& kind = kind_of(d);
   ConfigValue store;
   const ConfigValue* v = value_or_default(key, d, store);
@@ -424,42 +426,42 @@ Distribution Params::distribution(std::string_view key) const {
 }
 
 Distribution Params::distribution_or(std::string_view key, const Distribution& derived) const {
-  const ParamDef& d = *decl(key, true);
+  const ParamDef& d = declared(key);
   expect_basis(d, Basis::derived, "distribution_or");
   const ConfigValue* v = get(key);
   return v ? read_distribution(*v, key_path(key), kind_of(d), d.range) : derived;
 }
 
-// ---- explicit reads (transition) ---------------------------------------------------------------------------
+// ---- explicit reads (a distribution's own keys) ---------------------------------------------------------------------------
 
 double Params::quantity(std::string_view key, const QuantityKind& kind, Range r) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue* v = get(key);
   if (!v) fail(key, a_kind(kind) + " such as " + std::string(kind.example));
   return to_quantity(*v, key_path(key), kind, r);
 }
 
 double Params::quantity(std::string_view key, const QuantityKind& kind, double def, Range r) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue* v = get(key);
   return v ? to_quantity(*v, key_path(key), kind, r) : def;
 }
 
 std::optional<double> Params::optional_quantity(std::string_view key, const QuantityKind& kind, Range r) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue* v = get(key);
   if (!v) return std::nullopt;
   return to_quantity(*v, key_path(key), kind, r);
 }
 
 std::vector<double> Params::quantities(std::string_view key, const QuantityKind& kind, Range r) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue& v = require(key, "an array of " + std::string(kind.name) + " values");
   return to_quantities(v, key_path(key), kind, r);
 }
 
 SimTime Params::duration(std::string_view key, Range r) const {
-  (void)decl(key, false);
+  (void)decl(key);
   return to_duration(require(key, "a time such as " + std::string(qty::time.example)), key_path(key), r);
 }
 
@@ -469,7 +471,7 @@ SimTime Params::duration(std::string_view key, SimTime def, Range r) const {
 }
 
 std::int64_t Params::integer(std::string_view key, std::int64_t lo, std::int64_t hi) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const Range r = int_range(lo, hi);
   const std::string d = r.describe("");
   return to_integer(require(key, "an integer" + (d.empty() ? std::string() : " " + d)), key_path(key), r);
@@ -493,14 +495,14 @@ std::string Params::text(std::string_view key, std::string def) const {
 }
 
 std::int64_t Params::datetime(std::string_view key, std::int64_t def) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue* v = get(key);
   if (!v) return def;
   return to_datetime(*v, key_path(key));
 }
 
 std::string Params::choice(std::string_view key, std::initializer_list<std::string_view> options) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const std::vector<std::string> opts(options.begin(), options.end());
   return to_choice(require(key, "one of " + join_words(opts)), key_path(key), opts);
 }
@@ -512,7 +514,7 @@ std::string Params::choice(std::string_view key, std::initializer_list<std::stri
 }
 
 Distribution Params::distribution(std::string_view key, const QuantityKind& kind, Range values) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue* v = get(key);
   if (!v) fail(key, a_kind(kind) + " or a distribution table such as { kind = \"exponential\", mean = " +
                         std::string(kind.example) + " }");
@@ -521,7 +523,7 @@ Distribution Params::distribution(std::string_view key, const QuantityKind& kind
 
 Distribution Params::distribution(std::string_view key, const QuantityKind& kind, const Distribution& def,
                                   Range values) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue* v = get(key);
   return v ? read_distribution(*v, key_path(key), kind, values) : def;
 }
@@ -529,14 +531,14 @@ Distribution Params::distribution(std::string_view key, const QuantityKind& kind
 // ---- tables -----------------------------------------------------------------------------------------------
 
 Params Params::table(std::string_view key) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue& v = require(key, "a table");
   if (!v.is_table()) fail(key, "a table");
   return child(v, key_path(key), key, "");
 }
 
 std::optional<Params> Params::optional_table(std::string_view key) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue* v = get(key);
   if (!v) return std::nullopt;
   if (!v->is_table()) fail(key, "a table");
@@ -544,7 +546,7 @@ std::optional<Params> Params::optional_table(std::string_view key) const {
 }
 
 std::vector<Params> Params::tables(std::string_view key) const {
-  (void)decl(key, false);
+  (void)decl(key);
   const ConfigValue* v = get(key);
   std::vector<Params> out;
   if (!v) return out;
