@@ -233,6 +233,8 @@ class Params {
   // The key's declaration (std::logic_error when it has none); nullptr only for a distribution's own keys.
   const ParamDef* decl(std::string_view key) const;
   const ParamDef& declared(std::string_view key) const;  // for the table-driven readers
+  template <class T, class Convert>
+  T or_derived(std::string_view key, std::string_view reader, T derived, Convert convert) const;
   // The key's value, or its declared default (nullptr when absent without one). `def_store` holds a default.
   const ConfigValue* value_or_default(std::string_view key, const ParamDef& d, ConfigValue& def_store) const;
   Params child(const ConfigValue& v, std::string path, std::string_view key, std::string suffix) const;

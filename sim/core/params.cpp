@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
+#include <utility>
 
 #include "sim/core/calendar.hpp"
 #include "sim/core/config.hpp"
@@ -173,11 +174,19 @@ double Params::quantity(std::string_view key) const {
   return to_quantity(*v, key_path(key), kind, d.range);
 }
 
-double Params::quantity_or(std::string_view key, double derived) const {
+// The *_or readers: the scenario's value, or the default the caller derived from other keys.
+template <class T, class Convert>
+T Params::or_derived(std::string_view key, std::string_view reader, T derived, Convert convert) const {
   const ParamDef& d = declared(key);
-  expect_basis(d, Basis::derived, "quantity_or");
+  expect_basis(d, Basis::derived, reader);
   const ConfigValue* v = get(key);
-  return v ? to_quantity(*v, key_path(key), kind_of(d), d.range) : derived;
+  return v ? convert(*v, d) : derived;
+}
+
+double Params::quantity_or(std::string_view key, double derived) const {
+  return or_derived<double>(key, "quantity_or", std::move(derived), [&](const ConfigValue& v, const ParamDef& d) {
+    return to_quantity(v, key_path(key), kind_of(d), d.range);
+  });
 }
 
 std::optional<double> Params::optional_quantity(std::string_view key) const {
@@ -206,10 +215,9 @@ SimTime Params::duration(std::string_view key) const {
 }
 
 SimTime Params::duration_or(std::string_view key, SimTime derived) const {
-  const ParamDef& d = declared(key);
-  expect_basis(d, Basis::derived, "duration_or");
-  const ConfigValue* v = get(key);
-  return v ? to_duration(*v, key_path(key), d.range) : derived;
+  return or_derived<SimTime>(key, "duration_or", std::move(derived), [&](const ConfigValue& v, const ParamDef& d) {
+    return to_duration(v, key_path(key), d.range);
+  });
 }
 
 std::optional<SimTime> Params::optional_duration(std::string_view key) const {
@@ -232,10 +240,9 @@ std::int64_t Params::integer(std::string_view key) const {
 }
 
 std::int64_t Params::integer_or(std::string_view key, std::int64_t derived) const {
-  const ParamDef& d = declared(key);
-  expect_basis(d, Basis::derived, "integer_or");
-  const ConfigValue* v = get(key);
-  return v ? to_integer(*v, key_path(key), d.range) : derived;
+  return or_derived<std::int64_t>(key, "integer_or", std::move(derived), [&](const ConfigValue& v, const ParamDef& d) {
+    return to_integer(v, key_path(key), d.range);
+  });
 }
 
 bool Params::boolean(std::string_view key) const {
@@ -277,10 +284,9 @@ std::string Params::choice(std::string_view key) const {
 }
 
 std::string Params::choice_or(std::string_view key, std::string derived) const {
-  const ParamDef& d = declared(key);
-  expect_basis(d, Basis::derived, "choice_or");
-  const ConfigValue* v = get(key);
-  return v ? to_choice(*v, key_path(key), d.choices) : derived;
+  return or_derived<std::string>(key, "choice_or", std::move(derived), [&](const ConfigValue& v, const ParamDef& d) {
+    return to_choice(v, key_path(key), d.choices);
+  });
 }
 
 std::int64_t Params::datetime(std::string_view key) const {
@@ -323,10 +329,9 @@ Distribution Params::distribution(std::string_view key) const {
 }
 
 Distribution Params::distribution_or(std::string_view key, const Distribution& derived) const {
-  const ParamDef& d = declared(key);
-  expect_basis(d, Basis::derived, "distribution_or");
-  const ConfigValue* v = get(key);
-  return v ? read_distribution(*v, key_path(key), kind_of(d), d.range) : derived;
+  return or_derived<Distribution>(key, "distribution_or", std::move(derived), [&](const ConfigValue& v, const ParamDef& d) {
+    return read_distribution(v, key_path(key), kind_of(d), d.range);
+  });
 }
 
 // ---- tables -----------------------------------------------------------------------------------------------
