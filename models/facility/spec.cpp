@@ -14,7 +14,7 @@ constexpr double kYear = 365.25 * 86400.0;
 
 LoopSpec read_loop(const Params& p) {
   LoopSpec s;
-  s.name = p.text("name");
+  s.name = p.name("name");
   s.kind = &plant_kind(p.choice("kind"));
   // The kind's preset fills the keys the scenario leaves out (plants/*.cpp); the other defaults are the
   // parameter table's (params.cpp, sources there).

@@ -131,7 +131,7 @@ std::map<std::string, GpuType> read_gpu_types(const std::vector<Params>& tables)
   std::map<std::string, GpuType> out;
   for (const auto& n : gpu_preset_names()) out[n] = gpu_preset(n);
   for (const auto& t : tables) {
-    const std::string name = t.text("name");
+    const std::string name = t.name("name");
     std::string preset = name;
     if (t.has("preset")) {
       preset = t.text("preset");
