@@ -139,7 +139,7 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
   double share_sum = 0;
   for (const auto& t : tiers_) share_sum += t.share;
   if (std::abs(share_sum - 1.0) > 1e-6) {
-    p.fail("tiers", "tier shares that sum to 1", "they sum to " + std::to_string(share_sum));
+    p.fail("tiers", "tier shares that sum to 1", "they sum to " + echo_number(share_sum));
   }
   if (tiers_.size() > 255) p.fail("tiers", "at most 255 tiers");
 
