@@ -9,6 +9,7 @@
 #include "models/ambient/climate_impl.hpp"
 #include "models/ambient/psychrometrics.hpp"
 #include "sim/core/csv.hpp"
+#include "sim/core/echo.hpp"
 
 namespace dcsim::ambient {
 
@@ -59,7 +60,7 @@ int integer_field(const CsvRow& r, std::size_t i, std::string_view what, int lo,
   const double v = r.number(i, what);
   if (v != std::floor(v) || v < lo || v > hi) {
     r.fail(i, std::string(what) + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                  "], found " + r.text(i));
+                  "], found " + r.shown(i));
   }
   return static_cast<int>(v);
 }
@@ -71,7 +72,7 @@ std::optional<double> epw_value(const CsvRow& r, std::size_t i, std::string_view
   if (v == missing) return std::nullopt;
   if (open ? !(v > lo && v < hi) : !(v >= lo && v <= hi)) {
     r.fail(i, std::string(what) + ": expected a value in " + (open ? "(" : "[") + num(lo) + ", " + num(hi) +
-                  (open ? ")" : "]") + " or the missing-value code " + num(missing) + ", found " + r.text(i));
+                  (open ? ")" : "]") + " or the missing-value code " + num(missing) + ", found " + r.shown(i));
   }
   return v;
 }
@@ -104,28 +105,28 @@ EpwClimate::EpwClimate(const std::string& path, const Calendar& cal, EpwOptions 
       const std::string name(kHeaders[header]);
       const std::string first = r.text(0);
       if (header == 0 && upper(first) != name) {
-        r.fail(0, "expected an EPW weather file, whose first line starts with LOCATION, found \"" + first + "\"");
+        r.fail(0, "expected an EPW weather file, whose first line starts with LOCATION, found \"" + echo(first) + "\"");
       }
       if (header > 0 && header < 7 && looks_numeric(first)) {
         r.fail(0, "expected header line " + std::to_string(header + 1) + " of 8 (" + name +
                       "), found a data row: an EPW file has 8 header lines");
       }
       if (header == 7 && upper(first) != name) {
-        r.fail(0, "expected the 8th header line, DATA PERIODS, found \"" + first + "\"");
+        r.fail(0, "expected the 8th header line, DATA PERIODS, found \"" + echo(first) + "\"");
       }
       if (header == 0) {
         location_ = r.text(1) + ", " + r.text(3);
         file_utc_offset_h = r.number(8, "time zone");
         if (file_utc_offset_h < -12 || file_utc_offset_h > 14) {
-          r.fail(8, "time zone: expected hours from UTC in [-12, 14], found " + r.text(8));
+          r.fail(8, "time zone: expected hours from UTC in [-12, 14], found " + r.shown(8));
         }
         elevation_m_ = r.number(9, "elevation");
         if (elevation_m_ < -1000 || elevation_m_ > 9000) {
-          r.fail(9, "elevation: expected metres in [-1000, 9000], found " + r.text(9));
+          r.fail(9, "elevation: expected metres in [-1000, 9000], found " + r.shown(9));
         }
       }
       if (header == 7 && r.size() > 2 && r.number(2, "records per hour") != 1) {
-        r.fail(2, "expected 1 record per hour (sub-hourly EPW files are not supported), found " + r.text(2));
+        r.fail(2, "expected 1 record per hour (sub-hourly EPW files are not supported), found " + r.shown(2));
       }
       ++header;
       return;
@@ -139,7 +140,7 @@ EpwClimate::EpwClimate(const std::string& path, const Calendar& cal, EpwOptions 
     const int day = integer_field(r, 2, "day", 1, month == 2 ? 29 : kDaysInMonth[month - 1]);
     const int hour = integer_field(r, 3, "hour", 1, 24);
     const double minute = r.number(4, "minute");
-    if (minute < 0 || minute > 60) r.fail(4, "minute: expected a value in [0, 60], found " + r.text(4));
+    if (minute < 0 || minute > 60) r.fail(4, "minute: expected a value in [0, 60], found " + r.shown(4));
     if (month == 2 && day == 29) return;  // leap-year files: 29 February is not part of the typical year
 
     const std::optional<double> db = epw_value(r, 6, "dry bulb", 99.9, -70, 70, true);

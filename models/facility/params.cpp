@@ -179,7 +179,7 @@ const std::vector<ParamDef>& parameter_table() {
          .range = Range::non_negative(), .basis = Basis::required, .help = "Start of the outage, from t = 0."},
         {.key = "sites[].cooling[].unit_failures[].units", .type = ParamType::integer,
          .range = Range::closed(1, 10000), .def = "1", .basis = Basis::assumption, .source = "one unit out",
-         .help = "Units taken out of service."},
+         .help = "Units taken out of service (at most units + spare_units)."},
         {.key = "sites[].cooling[].unit_failures[].duration", .type = ParamType::quantity, .kind = &qty::time,
          .range = Range::positive(), .basis = Basis::required, .help = "Length of the outage."},
         {.key = "sites[].cooling[].fan_power_fraction", .type = ParamType::quantity, .kind = &qty::fraction,

@@ -14,7 +14,7 @@ constexpr double kYear = 365.25 * 86400.0;
 
 LoopSpec read_loop(const Params& p) {
   LoopSpec s;
-  s.name = p.text("name");
+  s.name = p.name("name");
   s.kind = &plant_kind(p.choice("kind"));
   // The kind's preset fills the keys the scenario leaves out (plants/*.cpp); the other defaults are the
   // parameter table's (params.cpp, sources there).
@@ -34,6 +34,10 @@ LoopSpec read_loop(const Params& p) {
     UnitOutage u;
     u.at_s = o.quantity("at");
     u.units = static_cast<int>(o.integer("units"));
+    if (u.units > s.units + s.spares) {
+      o.fail("units", "at most " + std::to_string(s.units + s.spares) + " failing units (the loop has units = " +
+                          std::to_string(s.units) + " and spare_units = " + std::to_string(s.spares) + ")");
+    }
     u.duration_s = o.quantity("duration");
     s.outages.push_back(u);
   }

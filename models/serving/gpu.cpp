@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/core/echo.hpp"
+
 namespace dcsim::serving {
 
 double ServiceModel::batch_time(double b) const {
@@ -131,7 +133,7 @@ std::map<std::string, GpuType> read_gpu_types(const std::vector<Params>& tables)
   std::map<std::string, GpuType> out;
   for (const auto& n : gpu_preset_names()) out[n] = gpu_preset(n);
   for (const auto& t : tables) {
-    const std::string name = t.text("name");
+    const std::string name = t.name("name");
     std::string preset = name;
     if (t.has("preset")) {
       preset = t.text("preset");
@@ -163,7 +165,7 @@ std::map<std::string, GpuType> read_gpu_types(const std::vector<Params>& tables)
     if (g.service.empty()) t.fail("service", "at least one [serving.gpu_types.service.<name>] table");
     for (const auto& [k, s] : g.service) {
       if (s.active_power_w > g.power_limit_w * 1.0001) {
-        t.fail("service", "active powers within the power limit (" + std::to_string(g.power_limit_w) + " W)",
+        t.fail("service", "active powers within the power limit (" + echo_number(g.power_limit_w) + " W)",
                "service '" + k + "' draws " + std::to_string(s.active_power_w) + " W");
       }
     }

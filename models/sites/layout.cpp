@@ -22,12 +22,12 @@ const std::vector<ParamDef>& Layout::parameter_table() {
 Layout Layout::read(const Params& root) {
   Layout l;
   for (const auto& st : root.tables("sites")) {
-    SiteEntry site{st.text("name"), st, {}};
+    SiteEntry site{st.name("name"), st, {}};
     for (const auto& s : l.sites) {
       if (s.name == site.name) st.fail("name", "a site name not used before");
     }
     for (const auto& ctab : st.tables("clusters")) {
-      ClusterEntry cl{ctab.text("name"), l.sites.size(), ctab};
+      ClusterEntry cl{ctab.name("name"), l.sites.size(), ctab};
       if (cl.name.empty() || !std::all_of(cl.name.begin(), cl.name.end(), [](char ch) {
             return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
           })) {

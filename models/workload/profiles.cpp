@@ -184,7 +184,7 @@ Diurnal make_diurnal(const std::optional<Params>& p, const Calendar& cal) {
   std::vector<Diurnal::Region> rs;
   for (const auto& r : p->tables("regions")) {
     Diurnal::Region x;
-    x.name = r.text("name");
+    x.name = r.name("name");
     x.share = r.quantity("share");
     x.peak_hour = r.quantity("peak_hour_utc");
     x.amplitude = r.quantity("amplitude");

@@ -1,16 +1,20 @@
 #include "models/workload/workload.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <stdexcept>
 
 #include "sim/core/csv.hpp"
+#include "sim/core/echo.hpp"
 
 namespace dcsim::workload {
 
 namespace {
 
 constexpr double kDay = 86400.0;
+// The latest time a simulation can represent (SimTime is int64 nanoseconds: about 292 years).
+constexpr double kMaxTimeS = 9.2e9;
 
 // The users active on a given day: activity fraction × N(t).
 class ActiveUsers final : public TimeFunction {
@@ -71,29 +75,32 @@ std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<s
     }
     TraceRecord rec{};
     rec.t = r.number(0, "time_s");
-    if (rec.t < 0) r.fail(0, "column 'time_s': expected a time >= 0 s, found " + r.text(0));
+    if (rec.t < 0 || rec.t > kMaxTimeS) {
+      r.fail(0, "column 'time_s': expected a time in [0, 9.2e9] s (the simulation's range, about 292 years), found " +
+                    r.shown(0));
+    }
     if (!out.empty() && rec.t < out.back().t) {
-      r.fail(0, "timestamps out of order: " + r.text(0) + " s comes after " + std::to_string(out.back().t) +
+      r.fail(0, "timestamps out of order: " + r.shown(0) + " s comes after " + echo_number(out.back().t) +
                     " s (the trace must be sorted by time)");
     }
     const std::size_t c = index_of(classes, r.text(1));
     if (c == classes.size()) {
       std::string hint = did_you_mean_hint(r.text(1), classes);
       if (!hint.empty()) hint = " (" + hint + ")";
-      r.fail(1, "column 'class': unknown class \"" + r.text(1) + "\"" + hint);
+      r.fail(1, "column 'class': unknown class \"" + r.shown(1) + "\"" + hint);
     }
     const std::size_t k = index_of(tiers, r.text(2));
     if (k == tiers.size()) {
       std::string hint = did_you_mean_hint(r.text(2), tiers);
       if (!hint.empty()) hint = " (" + hint + ")";
-      r.fail(2, "column 'tier': unknown tier \"" + r.text(2) + "\"" + hint);
+      r.fail(2, "column 'tier': unknown tier \"" + r.shown(2) + "\"" + hint);
     }
     rec.cls = static_cast<std::uint16_t>(c);
     rec.tier = static_cast<std::uint8_t>(k);
     rec.size = std::numeric_limits<double>::quiet_NaN();
     if (r.size() == 4 && !r.text(3).empty()) {
       rec.size = r.number(3, "size");
-      if (!(rec.size > 0)) r.fail(3, "column 'size': expected a size factor > 0, found " + r.text(3));
+      if (!(rec.size > 0)) r.fail(3, "column 'size': expected a size factor > 0, found " + r.shown(3));
     }
     out.push_back(rec);
   });
@@ -108,7 +115,7 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
   std::vector<std::string> tier_names;
   for (const auto& t : p.tables("tiers")) {
     Tier tier;
-    tier.name = t.text("name");
+    tier.name = t.name("name");
     check_name(t, "name", tier.name);
     if (index_of(tier_names, tier.name) != tier_names.size()) t.fail("name", "a tier name not used before");
     tier.share = t.quantity("share");
@@ -132,7 +139,7 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
   double share_sum = 0;
   for (const auto& t : tiers_) share_sum += t.share;
   if (std::abs(share_sum - 1.0) > 1e-6) {
-    p.fail("tiers", "tier shares that sum to 1", "they sum to " + std::to_string(share_sum));
+    p.fail("tiers", "tier shares that sum to 1", "they sum to " + echo_number(share_sum));
   }
   if (tiers_.size() > 255) p.fail("tiers", "at most 255 tiers");
 
@@ -142,7 +149,7 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
   if (class_tables.empty()) p.fail("classes", "at least one [[workload.classes]] table");
   for (const auto& c : class_tables) {
     RequestClass rc;
-    rc.name = c.text("name");
+    rc.name = c.name("name");
     check_name(c, "name", rc.name);
     if (index_of(class_names, rc.name) != class_names.size()) c.fail("name", "a class name not used before");
     // Requests per active user per day: one number for every tier, or a table by tier name.
@@ -182,6 +189,10 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
       if (p.has(k)) p.fail(k, std::string("no '") + k + "' when replaying a trace (the trace fixes every arrival)");
     }
     trace_ = load_trace(p.file_path("trace"), class_names, tier_names);
+    // Rows after the end of the run are not replayed; the summary counts them.
+    trace_after_end_ = static_cast<std::size_t>(
+        trace_.end() - std::upper_bound(trace_.begin(), trace_.end(), horizon_s_,
+                                        [](double t, const TraceRecord& r) { return t < r.t; }));
     trace_rng_ = streams.stream("workload.trace");
     for (auto& c : classes_) {
       if (c.per_user_day.empty()) c.per_user_day.assign(tiers_.size(), 0.0);
@@ -202,13 +213,19 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
     read_csv(path, [&](const CsvRow& r) {
       if (header) {
         header = false;
-        if (r.text(0) != "time_s" && r.text(0) != "time") r.fail(0, "the first column must be 'time_s'");
+        if (r.text(0) != "time_s" && r.text(0) != "time") {
+          r.fail(0, "the first column must be 'time_s', found \"" + r.shown(0) + "\"");
+        }
         for (std::size_t i = 1; i < r.size(); ++i) {
           const std::size_t c = index_of(class_names, r.text(i));
           if (c == class_names.size()) {
             std::string hint = did_you_mean_hint(r.text(i), class_names);
             if (!hint.empty()) hint = " (" + hint + ")";
-            r.fail(i, "column '" + r.text(i) + "' is not a workload class" + hint);
+            r.fail(i, "column '" + r.shown(i) + "' is not a workload class" + hint);
+          }
+          if (col_of_class[c] >= 0) {
+            r.fail(i, "column '" + r.shown(i) + "' appears twice (first as column " +
+                          std::to_string(col_of_class[c] + 2) + "): give each class one column");
           }
           col_of_class[c] = static_cast<int>(i - 1);
           col_names.push_back(r.text(i));
@@ -221,11 +238,18 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
                "expected " + std::to_string(cols.size() + 1) + " columns, found " + std::to_string(r.size()));
       }
       const double t = r.number(0, "time_s");
-      if (!times.empty() && t <= times.back()) r.fail(0, "times must increase (the profile must be sorted by time)");
+      if (!(std::abs(t) <= kMaxTimeS)) {
+        r.fail(0, "column 'time_s': expected a time in [-9.2e9, 9.2e9] s (the simulation's range, about 292 years), found " +
+                      r.shown(0));
+      }
+      if (!times.empty() && t <= times.back()) {
+        r.fail(0, "times must increase (the profile must be sorted by time): " + r.shown(0) + " s comes after " +
+                      echo_number(times.back()) + " s");
+      }
       times.push_back(t);
       for (std::size_t i = 0; i < cols.size(); ++i) {
         const double v = r.number(i + 1, col_names[i]);
-        if (v < 0) r.fail(i + 1, "rates must be >= 0 requests/s");
+        if (v < 0) r.fail(i + 1, "column '" + echo(col_names[i]) + "': rates must be >= 0 requests/s, found " + r.shown(i + 1));
         cols[i].push_back(v);
       }
     });
@@ -455,6 +479,10 @@ void WorkloadModel::finish(SimTime now, Summary& s) {
     }
   }
   s.add_count("workload.arrivals", static_cast<std::int64_t>(total), "requests arrived after warm-up, all classes");
+  if (trace_mode_) {
+    s.add_count("workload.trace_rows_after_end", static_cast<std::int64_t>(trace_after_end_),
+                "trace rows later than the end of the run, not replayed");
+  }
   if (population_) {
     s.add("workload.users_start", population_->users(0.0), "1", "users at t = 0");
     s.add("workload.users_end", population_->users(t1), "1", "users at the end");

@@ -62,7 +62,8 @@ struct TraceRecord {
 };
 
 // Loads a request trace: time_s,class,tier[,size]; a header line is optional. Timestamps must not
-// decrease. Throws ConfigError with file, line and column.
+// decrease and must lie in [0, 9.2e9] s (what SimTime represents). Throws ConfigError with file, line and
+// column; the whole file is read and checked before the run starts.
 std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<std::string>& classes,
                                     const std::vector<std::string>& tiers);
 
@@ -130,6 +131,7 @@ class WorkloadModel final : public Model, public RequestSource {
   std::vector<TraceRecord> trace_;
   bool trace_mode_ = false;
   std::size_t trace_next_ = 0;
+  std::size_t trace_after_end_ = 0;  // rows later than the horizon (not replayed)
   Rng trace_rng_;
   RandomStreams random_;  // by value: the model must not depend on its caller's object living on
 

@@ -18,6 +18,7 @@
 #include "models/world.hpp"
 #include "sim/cli/job.hpp"
 #include "sim/cli/version.hpp"
+#include "sim/core/echo.hpp"
 #include "sim/io/hdf5_output.hpp"
 
 namespace po = boost::program_options;
@@ -101,11 +102,26 @@ CommandLine parse(const std::vector<std::string>& args, const po::options_descri
   return cl;
 }
 
+// The value of --seed or --run-index: decimal digits, at most 2^63 - 1 (a scenario integer). Read here, not
+// by Boost (which wraps "-3" to 2^64 - 3), so that the message names the flag and what was typed.
+std::string counter_flag(const po::variables_map& vm, const char* flag) {
+  const std::string s = vm[flag].as<std::string>();
+  const std::string found = echo(s);
+  const bool digits = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) throw po::error(std::string("--") + flag + ": expected an integer >= 0, found " + (s.empty() ? "nothing" : found));
+  const std::string trimmed = s.substr(std::min(s.find_first_not_of('0'), s.size() - 1));
+  const std::string max = "9223372036854775807";
+  if (trimmed.size() > max.size() || (trimmed.size() == max.size() && trimmed > max)) {
+    throw po::error(std::string("--") + flag + ": expected an integer <= " + max + ", found " + found);
+  }
+  return trimmed;
+}
+
 std::vector<std::string> collect_overrides(const po::variables_map& vm) {
   std::vector<std::string> o;
   if (vm.count("set")) o = vm["set"].as<std::vector<std::string>>();
-  if (vm.count("seed")) o.push_back("simulation.seed=" + std::to_string(vm["seed"].as<std::uint64_t>()));
-  if (vm.count("run-index")) o.push_back("simulation.run_index=" + std::to_string(vm["run-index"].as<std::uint64_t>()));
+  if (vm.count("seed")) o.push_back("simulation.seed=" + counter_flag(vm, "seed"));
+  if (vm.count("run-index")) o.push_back("simulation.run_index=" + counter_flag(vm, "run-index"));
   return o;
 }
 
@@ -115,8 +131,8 @@ int cmd_run(const std::vector<std::string>& args) {
       "output,o", po::value<std::string>(), "output HDF5 file (default out/<scenario name>.h5)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a scenario value: --set key.path=value (repeatable)")(
-      "seed", po::value<std::uint64_t>(), "scenario seed (same as --set simulation.seed=N)")(
-      "run-index", po::value<std::uint64_t>(), "run index for independent replications (simulation.run_index)")(
+      "seed", po::value<std::string>(), "scenario seed (same as --set simulation.seed=N)")(
+      "run-index", po::value<std::string>(), "run index for independent replications (simulation.run_index)")(
       "quiet,q", "no progress reports")("fingerprint", "print the hash of the event trace and the random draws")(
       "progress-interval", po::value<double>()->default_value(10.0),
                                         "seconds between progress lines when stderr is not a terminal");
@@ -203,7 +219,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   po::options_description desc("dcsim validate SCENARIO [options]");
   desc.add_options()("help,h", "this help")("scenario", po::value<std::string>()->required(), "scenario TOML file")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a scenario value (repeatable)")(
-      "seed", po::value<std::uint64_t>(), "scenario seed")("run-index", po::value<std::uint64_t>(), "run index")(
+      "seed", po::value<std::string>(), "scenario seed")("run-index", po::value<std::string>(), "run index")(
       "print", "print the resolved scenario (TOML) on stdout");
   po::positional_options_description pos;
   pos.add("scenario", 1);

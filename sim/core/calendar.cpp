@@ -38,40 +38,47 @@ bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
 
 }  // namespace
 
-std::optional<EpochSeconds> parse_utc(std::string_view s) {
+std::optional<EpochSeconds> parse_utc(std::string_view s, std::string* why) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   if (!read_int(s, 0, 4, y) || !read_int(s, 5, 2, mo) || !read_int(s, 8, 2, d)) return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
   std::size_t i = 10;
+  if (i == s.size()) {
+    if (why) *why = "a date alone names no instant (write e.g. " + std::string(s) + "T00:00:00Z for UTC midnight)";
+    return std::nullopt;
+  }
+  if (s[i] != 'T' && s[i] != ' ') return std::nullopt;
+  if (!read_int(s, i + 1, 2, h) || i + 3 >= s.size() || s[i + 3] != ':' || !read_int(s, i + 4, 2, mi)) {
+    return std::nullopt;
+  }
+  i += 6;
+  if (i < s.size() && s[i] == ':') {
+    if (!read_int(s, i + 1, 2, se)) return std::nullopt;
+    i += 3;
+    if (i < s.size() && s[i] == '.') {  // fractional seconds: ignored beyond the second
+      ++i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    }
+  }
+  if (h > 23 || mi > 59 || se > 60) return std::nullopt;
+  if (i == s.size()) {
+    if (why) {
+      *why = "a local date-time has no time zone (add Z for UTC, e.g. " + std::string(s) +
+             "Z, or an offset such as +01:00)";
+    }
+    return std::nullopt;
+  }
   std::int64_t offset = 0;
-  if (i < s.size()) {
-    if (s[i] != 'T' && s[i] != ' ') return std::nullopt;
-    if (!read_int(s, i + 1, 2, h) || i + 3 >= s.size() || s[i + 3] != ':' || !read_int(s, i + 4, 2, mi)) {
-      return std::nullopt;
-    }
-    i += 6;
-    if (i < s.size() && s[i] == ':') {
-      if (!read_int(s, i + 1, 2, se)) return std::nullopt;
-      i += 3;
-      if (i < s.size() && s[i] == '.') {  // fractional seconds: ignored beyond the second
-        ++i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-      }
-    }
-    if (h > 23 || mi > 59 || se > 60) return std::nullopt;
-    if (i < s.size()) {
-      if (s[i] == 'Z' && i + 1 == s.size()) {
-        ++i;
-      } else if ((s[i] == '+' || s[i] == '-') && s.size() == i + 6 && s[i + 3] == ':') {
-        int oh = 0, om = 0;
-        if (!read_int(s, i + 1, 2, oh) || !read_int(s, i + 4, 2, om)) return std::nullopt;
-        offset = (s[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-        i = s.size();
-      } else {
-        return std::nullopt;
-      }
-    }
+  if (s[i] == 'Z' && i + 1 == s.size()) {
+    ++i;
+  } else if ((s[i] == '+' || s[i] == '-') && s.size() == i + 6 && s[i + 3] == ':') {
+    int oh = 0, om = 0;
+    if (!read_int(s, i + 1, 2, oh) || !read_int(s, i + 4, 2, om)) return std::nullopt;
+    offset = (s[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    i = s.size();
+  } else {
+    return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));

@@ -13,9 +13,11 @@ namespace dcsim {
 // Seconds since 1970-01-01T00:00:00Z.
 using EpochSeconds = std::int64_t;
 
-// Parses "2025-03-25", "2025-03-25T06:00:00Z", "2025-03-25 06:00:00", "2025-03-25T06:00Z" (UTC, or with a
-// "+hh:mm"/"-hh:mm" offset). Returns nullopt if the text is not such a date-time.
-std::optional<EpochSeconds> parse_utc(std::string_view text);
+// Parses "2025-03-25T06:00:00Z", "2025-03-25 06:00:00+01:00", "2025-03-25T06:00Z": a date, a time and a
+// zone (Z for UTC, or a "+hh:mm"/"-hh:mm" offset). Returns nullopt if the text is not such a date-time: a
+// date alone or a local date-time (no zone) names no instant.
+// `why` (optional) receives the reason when the text is a date or a local date-time without a zone.
+std::optional<EpochSeconds> parse_utc(std::string_view text, std::string* why = nullptr);
 std::string format_utc(EpochSeconds t);  // "2025-03-25T06:00:00Z"
 
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept;

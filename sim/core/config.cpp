@@ -1,6 +1,7 @@
 #include "sim/core/config.hpp"
 
 #include "sim/core/calendar.hpp"
+#include "sim/core/echo.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,11 +15,7 @@ namespace dcsim {
 
 namespace {
 
-std::string fmt(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
+std::string fmt(double v) { return echo_number(v); }
 
 std::string lower(std::string_view s) {
   std::string r(s);
@@ -52,7 +49,7 @@ std::string SourceLoc::to_string() const {
 ConfigError::ConfigError(SourceLoc loc, std::string key_path, std::string expected, std::string found,
                          std::string hint)
     : std::runtime_error(loc.to_string() + ": error: " +
-                         (key_path.empty() ? std::string() : "key '" + key_path + "': ") + "expected " + expected +
+                         (key_path.empty() ? std::string() : "key '" + echo(key_path, kEchoPathChars) + "': ") + "expected " + expected +
                          ", found " + found + (hint.empty() ? std::string() : " (" + hint + ")")),
       loc_(std::move(loc)),
       key_path_(std::move(key_path)) {}
@@ -149,9 +146,8 @@ std::string ConfigValue::render() const {
     case Type::table: return "a table";
     case Type::array: return "an array of " + std::to_string(array_.size());
     case Type::string: {
-      if (datetime_) return s_;
-      std::string s = s_.size() > 60 ? s_.substr(0, 57) + "..." : s_;
-      return "\"" + s + "\"";
+      if (datetime_) return echo(s_);
+      return "\"" + echo(s_) + "\"";
     }
     case Type::integer: return std::to_string(i_);
     case Type::floating: return fmt(d_);
@@ -181,7 +177,7 @@ std::string Range::describe(std::string_view unit) const {
 
 std::string did_you_mean_hint(std::string_view word, const std::vector<std::string>& candidates, char quote) {
   const auto m = did_you_mean(word, candidates);
-  return m ? "did you mean " + std::string(1, quote) + *m + std::string(1, quote) + "?" : std::string();
+  return m ? "did you mean " + std::string(1, quote) + echo(*m) + std::string(1, quote) + "?" : std::string();
 }
 
 std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
@@ -248,11 +244,11 @@ void check_unknown_keys(const ConfigValue& root) {
     std::vector<std::string> sorted = asked;
     std::sort(sorted.begin(), sorted.end());
     hint = "known keys here: ";
-    for (std::size_t i = 0; i < sorted.size(); ++i) hint += (i ? ", " : "") + sorted[i];
+    for (std::size_t i = 0; i < sorted.size(); ++i) hint += (i ? ", " : "") + echo(sorted[i]);
   } else if (hint.empty()) {
     hint = "this table takes no keys";
   }
-  throw ConfigError(first->loc, "unknown key '" + first->path + "' (" + hint + ")");
+  throw ConfigError(first->loc, "unknown key '" + echo(first->path, kEchoPathChars) + "' (" + hint + ")");
 }
 
 }  // namespace dcsim

@@ -178,6 +178,8 @@ class Params {
   std::int64_t integer_or(std::string_view key, std::int64_t derived) const;
   bool boolean(std::string_view key) const;
   std::string text(std::string_view key) const;
+  // A name (of a site, cluster, class, tier, loop, ...): a non-empty string of at most 64 characters.
+  std::string name(std::string_view key) const;
   std::vector<std::string> texts(std::string_view key) const;
   std::string choice(std::string_view key) const;
   std::string choice_or(std::string_view key, std::string derived) const;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <fstream>
 
+#include "sim/core/echo.hpp"
+
 namespace dcsim {
 
 const std::string& CsvRow::text(std::size_t i) const {
@@ -15,6 +17,8 @@ const std::string& CsvRow::text(std::size_t i) const {
   return fields_[i];
 }
 
+std::string CsvRow::shown(std::size_t i) const { return echo(text(i)); }
+
 void CsvRow::fail(std::size_t i, const std::string& message) const { throw ConfigError(loc(i), message); }
 
 double CsvRow::number(std::size_t i, std::string_view what) const {
@@ -25,7 +29,7 @@ double CsvRow::number(std::size_t i, std::string_view what) const {
   if (b != e && *b == '+') ++b;
   const auto [p, ec] = std::from_chars(b, e, v);
   if (s.empty() || ec != std::errc() || p != e || !std::isfinite(v)) {
-    fail(i, "column '" + std::string(what) + "': expected a number, found \"" + s + "\"");
+    fail(i, "column '" + echo(what) + "': expected a number, found \"" + echo(s) + "\"");
   }
   return v;
 }
@@ -39,6 +43,7 @@ void read_csv(const std::string& path, const std::function<void(const CsvRow&)>&
   std::uint32_t n = 0;
   while (std::getline(in, line)) {
     ++n;
+    if (n == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // a UTF-8 byte-order mark
     if (!line.empty() && line.back() == '\r') line.pop_back();
     std::size_t first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == '#') continue;

@@ -1,6 +1,8 @@
 // Reading CSV input files (request traces, rate profiles, weather series) with errors that point at the
 // file, line and column. Comma-separated; fields may be double-quoted ("" inside quotes is a quote);
-// blank lines and lines starting with '#' are skipped; spaces around fields are trimmed.
+// blank lines and lines starting with '#' are skipped; spaces around fields are trimmed. A UTF-8 byte-order
+// mark at the start of the file and CRLF line ends are accepted. Messages echo fields
+// bounded (echo.hpp).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,8 @@ class CsvRow {
  public:
   std::size_t size() const noexcept { return fields_.size(); }
   const std::string& text(std::size_t i) const;
+  // The field as a message shows it: bounded, control characters escaped.
+  std::string shown(std::size_t i) const;
   // A finite number; throws ConfigError naming the column `what` if the field is not one.
   double number(std::size_t i, std::string_view what) const;
   SourceLoc loc(std::size_t i) const { return SourceLoc{*file_, line_, i < cols_.size() ? cols_[i] : 1}; }

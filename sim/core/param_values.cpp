@@ -96,10 +96,11 @@ std::vector<double> Params::to_quantities(const ConfigValue& v, std::string_view
 }
 
 std::int64_t Params::to_datetime(const ConfigValue& v, std::string_view kp) const {
-  const std::string expected = "a UTC date-time such as 2025-03-25T00:00:00Z";
+  const std::string expected = "a date-time with a time zone such as 2025-03-25T00:00:00Z (Z or an offset such as +01:00)";
   if (!v.is_string()) fail_value(v, kp, expected);
-  const auto t = parse_utc(v.as_string());
-  if (!t) fail_value(v, kp, expected);
+  std::string why;
+  const auto t = parse_utc(v.as_string(), &why);
+  if (!t) fail_value(v, kp, expected, why);
   return *t;
 }
 

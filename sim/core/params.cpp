@@ -9,6 +9,7 @@
 
 #include "sim/core/calendar.hpp"
 #include "sim/core/config.hpp"
+#include "sim/core/echo.hpp"
 #include "sim/core/param_table.hpp"
 #include "sim/core/params_text.hpp"
 
@@ -259,6 +260,18 @@ std::string Params::text(std::string_view key) const {
   const ConfigValue* v = d ? value_or_default(key, *d, store) : get(key);
   if (!v || !v->is_string()) fail(key, "a string");
   return v->as_string();
+}
+
+std::string Params::name(std::string_view key) const {
+  std::string n = text(key);
+  // Characters, not bytes: UTF-8 continuation bytes do not count.
+  const auto chars = static_cast<std::size_t>(
+      std::count_if(n.begin(), n.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (chars == 0 || chars > kMaxNameChars) {
+    fail(key, "a name of 1 to " + std::to_string(kMaxNameChars) + " characters",
+         chars == 0 ? std::string() : "this one has " + std::to_string(chars));
+  }
+  return n;
 }
 
 std::vector<std::string> Params::texts(std::string_view key) const {

@@ -20,7 +20,7 @@ const std::vector<ParamDef>& RunSettings::parameter_table() {
        .basis = Basis::assumption, .help = "Replication index: runs with the same seed and different indices are independent."},
       {.key = "simulation.start", .type = ParamType::datetime, .def = "2025-03-25T00:00:00Z",
        .basis = Basis::sourced, .source = "image generation launched in ChatGPT on 25 March 2025: the surge's day 0",
-       .help = "UTC instant of t = 0, for calendars (diurnal and weekly profiles, climates, prices)."},
+       .help = "Instant of t = 0, with a time zone (Z or an offset such as +01:00), for calendars (diurnal and weekly profiles, climates, prices)."},
   };
   return t;
 }

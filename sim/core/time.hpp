@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstdio>
 #include <compare>
 #include <cstdint>
 #include <limits>
@@ -32,7 +33,9 @@ class SimTime {
   static SimTime from_seconds(double s) {
     const double ns = std::nearbyint(s * 1e9);
     if (!(ns > -9.2e18 && ns < 9.2e18)) {
-      throw std::out_of_range("time of " + std::to_string(s) + " s is outside the simulation range (±292 years)");
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "%.10g", s);
+      throw std::out_of_range(std::string("time of ") + buf + " s is outside the simulation range (±292 years)");
     }
     return SimTime(static_cast<std::int64_t>(ns));
   }

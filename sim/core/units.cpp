@@ -1,5 +1,7 @@
 #include "sim/core/units.hpp"
 
+#include "sim/core/echo.hpp"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -103,7 +105,7 @@ Unit parse_factor(std::string_view f, std::string_view whole) {
     int v = 0;
     const auto [p, ec] = std::from_chars(e.data(), e.data() + e.size(), v);
     if (ec != std::errc() || p != e.data() + e.size() || v == 0) {
-      throw UnitError("bad exponent '" + std::string(e) + "' in unit '" + std::string(whole) + "'");
+      throw UnitError("bad exponent '" + echo(e) + "' in unit '" + echo(whole) + "'");
     }
     exponent = v;
   } else if (f.size() > 2 && f.substr(f.size() - 2) == "\xC2\xB2") {
@@ -118,7 +120,7 @@ Unit parse_factor(std::string_view f, std::string_view whole) {
     name = f.substr(0, f.size() - 1);
     exponent = f.back() - '0';
   }
-  if (name.empty()) throw UnitError("empty unit name in '" + std::string(whole) + "'");
+  if (name.empty()) throw UnitError("empty unit name in '" + echo(whole) + "'");
 
   const UnitDef* def = find_exact(name);
   double prefix = 1.0;
@@ -134,9 +136,9 @@ Unit parse_factor(std::string_view f, std::string_view whole) {
       }
     }
   }
-  if (!def) throw UnitError("unknown unit '" + std::string(name) + "' in '" + std::string(whole) + "'");
+  if (!def) throw UnitError("unknown unit '" + echo(name) + "' in '" + echo(whole) + "'");
   if (def->affine && exponent != 1) {
-    throw UnitError("'" + std::string(name) + "' cannot be raised to a power; use K for temperature differences");
+    throw UnitError("'" + echo(name) + "' cannot be raised to a power; use K for temperature differences");
   }
   Unit u;
   u.scale = std::pow(def->scale * prefix, exponent);
@@ -194,12 +196,12 @@ Unit parse_unit(std::string_view text) {
     if (f.empty()) {
       // Only "/h" (an empty numerator) is allowed.
       if (!(i == 0 && j < ops.size() && ops[j] == '/')) {
-        throw UnitError("malformed unit '" + std::string(whole) + "'");
+        throw UnitError("malformed unit '" + echo(whole) + "'");
       }
     } else {
       const Unit u = parse_factor(f, whole);
       if (u.affine && (factors > 0 || divide || j < ops.size())) {
-        throw UnitError("'" + std::string(f) + "' cannot be combined with other units");
+        throw UnitError("'" + echo(f) + "' cannot be combined with other units");
       }
       result.scale = divide ? result.scale / u.scale : result.scale * u.scale;
       result.dim = add(result.dim, divide ? scaled(u.dim, -1) : u.dim);
@@ -210,9 +212,9 @@ Unit parse_unit(std::string_view text) {
     if (j >= ops.size()) break;
     divide = ops[j] == '/';
     i = j + 1;
-    if (i >= ops.size()) throw UnitError("malformed unit '" + std::string(whole) + "' (nothing after '" + ops[j] + "')");
+    if (i >= ops.size()) throw UnitError("malformed unit '" + echo(whole) + "' (nothing after '" + ops[j] + "')");
   }
-  if (factors == 0) throw UnitError("malformed unit '" + std::string(whole) + "'");
+  if (factors == 0) throw UnitError("malformed unit '" + echo(whole) + "'");
   return result;
 }
 
@@ -256,16 +258,16 @@ double parse_quantity(std::string_view text, const QuantityKind& kind) {
   double v = 0;
   const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
   if (ec == std::errc::result_out_of_range) {
-    throw UnitError("'" + std::string(s) + "' is beyond the range of a double; expected " + expected);
+    throw UnitError("'" + echo(s) + "' is beyond the range of a double; expected " + expected);
   }
   if (ec != std::errc() || p == num.data()) {
-    throw UnitError("'" + std::string(s) + "' does not start with a number; expected " + expected);
+    throw UnitError("'" + echo(s) + "' does not start with a number; expected " + expected);
   }
-  if (!std::isfinite(v)) throw UnitError("'" + std::string(s) + "' is not a finite number");
+  if (!std::isfinite(v)) throw UnitError("'" + echo(s) + "' is not a finite number");
   const std::string_view rest = trim(std::string_view(p, static_cast<std::size_t>(num.data() + num.size() - p)));
   if (rest.empty()) {
     if (kind.dim == Dimension{}) return v;
-    throw UnitError("'" + std::string(s) + "' has no unit; expected " + expected +
+    throw UnitError("'" + echo(s) + "' has no unit; expected " + expected +
                     " (a bare number, not a string, means " + std::string(kind.unit) + ")");
   }
   Unit u;
@@ -276,19 +278,19 @@ double parse_quantity(std::string_view text, const QuantityKind& kind) {
   }
   if (!(u.dim == kind.dim)) {
     const std::string_view got = dimension_name(u.dim);
-    throw UnitError("'" + std::string(s) + "' is " +
+    throw UnitError("'" + echo(s) + "' is " +
                     (got.empty() ? "in " + to_string(u.dim) : with_article(got)) + ", but expected " +
                     expected);
   }
   if (u.affine && !kind.absolute_temperature) {
     // °C or °F for a difference: a difference of one degree Celsius is one kelvin.
-    if (u.scale != 1.0) throw UnitError("use K for a temperature difference, not '" + std::string(rest) + "'");
+    if (u.scale != 1.0) throw UnitError("use K for a temperature difference, not '" + echo(rest) + "'");
     return v;
   }
   const double si = v * u.scale + u.offset;
   if (kind.absolute_temperature) {
     const double k = u.affine ? si : v * u.scale;  // "300 K" is absolute
-    if (k < 0) throw UnitError("'" + std::string(s) + "' is below absolute zero");
+    if (k < 0) throw UnitError("'" + echo(s) + "' is below absolute zero");
     return k - 273.15;
   }
   return si / kind.unit_scale;

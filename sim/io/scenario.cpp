@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include <toml++/toml.h>
+
+#include "sim/core/echo.hpp"
 
 namespace dcsim::io {
 
@@ -87,7 +90,7 @@ std::vector<Segment> parse_key_path(const std::string& key, const std::string& l
   std::vector<Segment> out;
   std::size_t i = 0;
   auto bad = [&](const std::string& why) -> ConfigError {
-    return ConfigError(SourceLoc{label, 0, 0}, "bad override key '" + key + "': " + why +
+    return ConfigError(SourceLoc{label, 0, 0}, "bad override key '" + echo(key) + "': " + why +
                                                    " (write key.path=value, e.g. mmc.servers=32 or sites[0].gpus=8)");
   };
   while (i <= key.size()) {
@@ -97,7 +100,7 @@ std::vector<Segment> parse_key_path(const std::string& key, const std::string& l
     if (s.name.empty()) throw bad("empty name");
     for (const char c : s.name) {
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
-        throw bad("'" + s.name + "' is not a bare key");
+        throw bad("'" + echo(s.name) + "' is not a bare key");
       }
     }
     if (j < key.size() && key[j] == '[') {
@@ -127,8 +130,20 @@ ConfigValue parse_toml(const std::string& text, const std::string& source_name) 
 }
 
 void apply_override(ConfigValue& root, const std::string& assignment) {
-  const std::string label = "--set " + assignment;
+  const std::string label = "--set " + echo(assignment);
   const SourceLoc loc{label, 0, 0};
+  // A newline (or any control character) would let the TOML parser read more than one value, of which
+  // only the first would be kept: refuse them all.
+  const auto ctl = std::find_if(assignment.begin(), assignment.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (ctl != assignment.end()) {
+    char code[8];
+    std::snprintf(code, sizeof code, "0x%02x", static_cast<unsigned>(static_cast<unsigned char>(*ctl)));
+    throw ConfigError(loc, "a control character (" + echo(std::string_view(&*ctl, 1)) + ", " + code +
+                               ") at character " + std::to_string(ctl - assignment.begin() + 1) +
+                               " of the override: write one key.path=value per --set, on one line");
+  }
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw ConfigError(loc, "expected key.path=value, e.g. --set mmc.servers=32");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A malformed scenario must make `dcsim run` and `dcsim validate` exit 2, print an error that contains
-# every "# expect:" line of the file (and the file name), and leave no output file behind.
+# every "# expect:" line of the file (and the file name, or the CSV/EPW file it reads at file:line:col), and
+# leave no output file behind.
 # usage: bad_scenario.sh DCSIM SCENARIO
 set -u
 dcsim=$1
@@ -27,6 +28,7 @@ for cmd in run validate; do
     grep -qF -- "$e" "$tmp/stderr" || fail "dcsim $cmd: error lacks '$e'; got: $(cat "$tmp/stderr")"
   done
   grep -qF -- "$(basename "$scenario")" "$tmp/stderr" || grep -qF -- "--set" "$tmp/stderr" ||
+    grep -qE "\.(csv|epw):[0-9]+:[0-9]+: error" "$tmp/stderr" ||
     fail "dcsim $cmd: error does not name the file: $(cat "$tmp/stderr")"
   ls "$tmp"/out.h5* >/dev/null 2>&1 && fail "dcsim $cmd left an output file"
 done

@@ -479,7 +479,11 @@ TEST_CASE("malformed traces and rate profiles give located errors", "[workload][
       {"1,image,fre\n", ":1:9: error: column 'tier': unknown tier \"fre\" (did you mean \"free\"?)"},
       {"1,image\n", "expected 3 or 4 columns"},
       {"abc,image,free\n", ":1:1: error: column 'time_s': expected a number, found \"abc\""},
-      {"-1,image,free\n", "expected a time >= 0 s"},
+      {"-1,image,free\n", ":1:1: error: column 'time_s': expected a time in [0, 9.2e9] s"},
+      {"1,image,free\n1e12,image,free\n", ":2:1: error: column 'time_s': expected a time in [0, 9.2e9] s (the simulation's range, about 292 years), found 1e12"},
+      {"\xef\xbb\xbftime_s,class,tier\r\n1,image,free\r\n0,image,free\r\n", ":3:1: error: timestamps out of order: 0 s comes after 1 s"},
+      {"1e300,image,free\n", "found 1e300"},
+      {"1,image,free\n0.5,image,free\n", "0.5 s comes after 1 s (the trace must be sorted by time)"},
       {"1,image,free,0\n", ":1:14: error: column 'size': expected a size factor > 0"},
       {"1,image,free,2,9\n", "expected 3 or 4 columns"},
       {"time,klass,tier\n", "the header must be time_s,class,tier[,size]"},
@@ -497,6 +501,47 @@ TEST_CASE("malformed traces and rate profiles give located errors", "[workload][
   CHECK_THROWS_WITH(WorkloadModel(workload_params(cv), settings(1), RandomStreams(1, 0)),
                     Catch::Contains(profile + ":3:5") && Catch::Contains("column 'image': expected a number"));
   std::filesystem::remove(profile);
+
+  // Rate profiles: the CSV is blamed, at the row and column.
+  const std::vector<Bad> profiles = {
+      {"time_s,image,image\n0,1,2\n", ":1:14: error: column 'image' appears twice (first as column 2)"},
+      {"time_s,text,image,text\n0,1,2,3\n", ":1:19: error: column 'text' appears twice (first as column 2)"},
+      {"\xef\xbb\xbftime_s,image\r\n0,1\r\n", ""},
+      {"\xef\xbb\xbf" "tijd,image\n0,1\n", ":1:1: error: the first column must be 'time_s', found \"tijd\""},
+      {"time_s,image\n0,1\n-1e10,1\n", ":3:1: error: column 'time_s': expected a time in [-9.2e9, 9.2e9] s"},
+      {"time_s,image\n0,1\n3600,1\n1800,1\n", ":4:1: error: times must increase (the profile must be sorted by time): 1800 s comes after 3600 s"},
+      {"time_s,image\n0,-2\n", ":2:3: error: column 'image': rates must be >= 0 requests/s, found -2"},
+  };
+  for (const auto& c : profiles) {
+    const std::string path = write("profile.csv", c.csv);
+    INFO(c.csv);
+    const ConfigValue pv = toml("rate_profile = \"" + path + "\"\n[[classes]]\nname = \"image\"\n[[classes]]\nname = \"text\"\n"
+                                "requests_per_user_day = 1\n[population]\nkind = \"constant\"\nusers = 10\n");
+    if (*c.message == 0) {
+      CHECK_NOTHROW(WorkloadModel(workload_params(pv), settings(1), RandomStreams(1, 0)));
+    } else {
+      CHECK_THROWS_WITH(WorkloadModel(workload_params(pv), settings(1), RandomStreams(1, 0)),
+                        Catch::Contains(path + c.message));
+    }
+    std::filesystem::remove(path);
+  }
+}
+
+TEST_CASE("trace rows after the end of the run are not replayed, and the summary counts them", "[workload][trace]") {
+  const std::string trace = write("late.csv", "1,image,free\n3600,image,free\n86400.5,image,free\n9e9,image,free\n");
+  const ConfigValue cv = toml("trace = \"" + trace + "\"\n[[tiers]]\nname = \"free\"\nshare = 1\n[[classes]]\nname = \"image\"\n");
+  RunSettings rs = settings(1);
+  Run run(rs);
+  auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
+  Capture cap;
+  w.set_sink(&cap);
+  const RunOutcome out = run.execute();
+  CHECK(out.complete());
+  CHECK(cap.got.size() == 2);  // 1 s and 3600 s
+  Summary s;
+  w.finish(out.end, s);
+  CHECK(s.number("workload.trace_rows_after_end") == 2);
+  std::filesystem::remove(trace);
 }
 
 TEST_CASE("a rate profile drives its class exactly", "[workload][trace]") {
