@@ -126,8 +126,8 @@ TEST_CASE("a CSV field is echoed bounded in a located message", "[echo][csv]") {
 }
 
 TEST_CASE("read_csv accepts a byte-order mark and CRLF line ends, with the columns an editor shows", "[csv]") {
-  for (const std::string bom : {std::string(), std::string("\xef\xbb\xbf")}) {
-    for (const std::string eol : {std::string("\n"), std::string("\r\n")}) {
+  for (const std::string& bom : {std::string(), std::string("\xef\xbb\xbf")}) {
+    for (const std::string& eol : {std::string("\n"), std::string("\r\n")}) {
       const std::string path = temp_file("bom.csv", bom + "time_s, image" + eol + "# note" + eol + "1,\"2\"" + eol + eol);
       std::vector<std::vector<std::string>> rows;
       std::vector<std::uint32_t> image_col;
