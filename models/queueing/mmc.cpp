@@ -12,9 +12,9 @@ const std::vector<ParamDef>& MMcParams::parameter_table() {
   static const std::vector<ParamDef> t = {
       {.key = "mmc", .type = ParamType::table, .basis = Basis::optional,
        .help = "An M/M/c(/K) queue: the platform's validation model (Erlang C)."},
-      {.key = "mmc.arrival_rate", .kind = &qty::rate, .range = Range::positive(), .basis = Basis::required,
+      {.key = "mmc.arrival_rate", .kind = &qty::rate, .range = Range{0, 1e9, true, false}, .basis = Basis::required,
        .help = "Poisson arrival rate λ."},
-      {.key = "mmc.service_rate", .kind = &qty::rate, .range = Range::positive(), .basis = Basis::required,
+      {.key = "mmc.service_rate", .kind = &qty::rate, .range = Range{0, 1e9, true, false}, .basis = Basis::required,
        .help = "Service rate μ of one server (exponential service times)."},
       {.key = "mmc.servers", .type = ParamType::integer, .range = Range::closed(1, 10'000'000),
        .basis = Basis::required, .help = "Number of servers c."},

@@ -15,8 +15,37 @@ const std::vector<std::string>& policy_names() {
   return n;
 }
 
+namespace {
+
+// What a run can hold: every GPU that comes on line (the clusters' initial GPUs and every add) has serving
+// state, and every thermal group a network of its own. Ten million GPUs is several times the largest
+// fleets; two million thermal groups hold ten million GPUs in 8-GPU servers, or two million GPUs at
+// per-GPU granularity. Beyond these a run would need tens of GB or never finish: refused before t = 0,
+// naming the key that crosses the line.
+struct FleetLimits {
+  static constexpr std::uint64_t kMaxGpus = 10'000'000;
+  static constexpr std::uint64_t kMaxGroups = 2'000'000;
+  std::uint64_t gpus = 0, groups = 0;
+  void add(const Params& p, std::string_view key, std::uint64_t n, std::uint64_t gpus_per_group) {
+    gpus += n;
+    groups += (n + gpus_per_group - 1) / gpus_per_group;
+    if (gpus > kMaxGpus) {
+      p.fail(key, "a fleet of at most 10000000 GPUs over the run (every cluster's gpus and every fleet change's add)",
+             "this brings it to " + std::to_string(gpus));
+    }
+    if (groups > kMaxGroups) {
+      p.fail(key, "at most 2000000 thermal groups over the run",
+             "this brings them to " + std::to_string(groups) +
+                 ": use granularity = \"server\" or \"group\" for clusters this large");
+    }
+  }
+};
+
+}  // namespace
+
 ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
                               const std::vector<std::string>& class_names, const std::vector<std::string>& tier_names) {
+  FleetLimits limits;
   ServingSpec m;
   const std::size_t nc = class_names.size(), nt = tier_names.size();
 
@@ -117,6 +146,7 @@ ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
       cl.queue_capacity = ctab.has("queue_capacity") ? static_cast<std::uint64_t>(ctab.integer("queue_capacity"))
                                                      : static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
       cl.weight = ctab.quantity_or("weight", std::max(1.0, static_cast<double>(n)));
+      limits.add(ctab, "gpus", n, cl.gpus_per_group);
       m.clusters.push_back(std::move(cl));
       site.clusters.push_back(ci);
       // The initial GPUs come on line as a fleet change at t = 0 (applied in start()).
@@ -183,6 +213,7 @@ ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
       ch.kind = FleetChangeSpec::Kind::add;
       ch.gpus = static_cast<std::uint32_t>(f.integer("add"));
       ch.at_s += f.quantity("commissioning");
+      limits.add(f, "add", ch.gpus, m.clusters[ch.cluster].gpus_per_group);
     } else if (f.has("remove")) {
       ch.kind = FleetChangeSpec::Kind::remove;
       ch.gpus = static_cast<std::uint32_t>(f.integer("remove"));

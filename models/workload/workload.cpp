@@ -249,7 +249,9 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
       times.push_back(t);
       for (std::size_t i = 0; i < cols.size(); ++i) {
         const double v = r.number(i + 1, col_names[i]);
-        if (v < 0) r.fail(i + 1, "column '" + echo(col_names[i]) + "': rates must be >= 0 requests/s, found " + r.shown(i + 1));
+        if (v < 0 || v > 1e9) {
+          r.fail(i + 1, "column '" + echo(col_names[i]) + "': expected a rate in [0, 1e9] requests/s, found " + r.shown(i + 1));
+        }
         cols[i].push_back(v);
       }
     });

@@ -27,6 +27,21 @@ void Engine::throw_past(SimTime t) const {
                         "an event was scheduled in the past, at " + std::to_string(t.to_seconds()) + " s");
 }
 
+void Engine::check_stall() {
+  if (now_ != stall_at_) {
+    stall_at_ = now_;
+    stall_since_ = events_processed_;
+    return;
+  }
+  const std::uint64_t n = events_processed_ - stall_since_;
+  if (n >= stall_limit_) {
+    throw SimulationError(now_, "engine",
+                          "the simulated clock has stopped advancing: " + std::to_string(n) +
+                              " events in a row at the same instant (a cycle of events that schedule each other "
+                              "with no delay)");
+  }
+}
+
 void Engine::set_monitor(std::uint64_t every_events, std::function<void()> fn) {
   monitor_every_ = every_events;
   monitor_ = std::move(fn);
@@ -52,6 +67,7 @@ StopReason Engine::loop(SimTime horizon) {
     ++events_processed_;
     if (fingerprint_) [[unlikely]] fingerprint_->add_event(t.ns(), events_.last_band());
     cb();
+    if ((events_processed_ & kStallCheckMask) == 0) [[unlikely]] check_stall();
     if constexpr (kMonitored) {
       if (--countdown == 0) {
         countdown = monitor_every_;

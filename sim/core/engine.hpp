@@ -70,6 +70,11 @@ class Engine {
   // Called every `every_events` events and once at the end of each run call (for progress reports).
   void set_monitor(std::uint64_t every_events, std::function<void()> fn);
 
+  // A run whose clock stops advancing (every event schedules another at the same instant) is stopped with
+  // a SimulationError once `events` have run at one instant (checked every 2^16 events; default 2^27,
+  // seconds of wall time and far beyond any real cascade).
+  void set_stall_limit(std::uint64_t events) noexcept { stall_limit_ = events; }
+
   std::uint64_t events_processed() const noexcept { return events_processed_; }
   std::size_t events_pending() const noexcept { return events_.size(); }
   const RandomStreams& random() const noexcept { return random_; }
@@ -81,6 +86,7 @@ class Engine {
 
  private:
   [[noreturn]] void throw_past(SimTime t) const;
+  void check_stall();
   template <bool kMonitored>
   StopReason loop(SimTime horizon);
 
@@ -94,6 +100,10 @@ class Engine {
   const std::atomic<bool>* interrupt_ = nullptr;
   std::uint64_t monitor_every_ = 0;
   std::function<void()> monitor_;
+  static constexpr std::uint64_t kStallCheckMask = (std::uint64_t{1} << 16) - 1;
+  std::uint64_t stall_limit_ = std::uint64_t{1} << 27;
+  SimTime stall_at_ = SimTime::from_ns(-1);
+  std::uint64_t stall_since_ = 0;  // events_processed_ when the clock was last seen at stall_at_ first
 };
 
 // A repeating event: fires at start, start + period, ... until stopped. The object must outlive its

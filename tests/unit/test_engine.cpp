@@ -121,3 +121,38 @@ TEST_CASE("the monitor hook is called every N events and at the end", "[engine]"
   e.run();
   CHECK(calls == 11);
 }
+
+TEST_CASE("a run whose clock stops advancing is stopped with a message that says so", "[engine]") {
+  struct Loop {
+    Engine* e;
+    std::uint64_t left;  // events still to schedule at the same instant (0: forever)
+    void step() {
+      if (left == 1) return;
+      if (left > 1) --left;
+      e->schedule_in(SimTime::zero(), 1, [this] { step(); });
+    }
+  };
+  Engine e(1, 0);
+  e.set_stall_limit(1'000'000);
+  Loop forever{&e, 0};
+  e.schedule_at(SimTime::seconds(5), 1, [&forever] { forever.step(); });
+  CHECK_THROWS_WITH(e.run_until(SimTime::hours(1)), Catch::Contains("t = 5") &&
+                                                        Catch::Contains("simulated clock has stopped advancing"));
+  CHECK(e.events_processed() < 1'200'000);  // stopped within a check interval of the limit
+
+  // A long cascade that ends is not a stall, and neither is a clock that advances by the smallest step.
+  Engine f(1, 0);
+  f.set_stall_limit(1'000'000);
+  Loop cascade{&f, 900'000};
+  f.schedule_at(SimTime::seconds(5), 1, [&cascade] { cascade.step(); });
+  struct Tick {
+    Engine* e;
+    int n;
+    void step() {
+      if (--n > 0) e->schedule_in(SimTime::from_ns(1), 1, [this] { step(); });
+    }
+  } tick{&f, 3'000'000};
+  f.schedule_at(SimTime::seconds(6), 1, [&tick] { tick.step(); });
+  CHECK_NOTHROW(f.run_until(SimTime::hours(1)));
+  CHECK(f.events_processed() == 900'000 + 3'000'000);
+}

@@ -473,7 +473,7 @@ TEST_CASE("malformed facility sections give located errors", "[facility]") {
       {"design_heat = \"16 kW\"", "design_heat = \"16 kWh\"", "is an energy, but expected a power"},
       {"kind = \"air_chiller\"", "kind = \"underwater\"",
        "kind': expected an ambient with a water temperature for a underwater loop, found \"underwater\" (give the site's"},
-      {"max_step = \"10 min\"", "max_step = \"0 s\"", "expected a time > 0 s"},
+      {"max_step = \"10 min\"", "max_step = \"0 s\"", "expected a time in [0.001, 3600] s"},
   };
   for (const auto& c : cases) {
     std::string text = scenario(Options{});

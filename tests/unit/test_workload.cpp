@@ -510,7 +510,7 @@ TEST_CASE("malformed traces and rate profiles give located errors", "[workload][
       {"\xef\xbb\xbf" "tijd,image\n0,1\n", ":1:1: error: the first column must be 'time_s', found \"tijd\""},
       {"time_s,image\n0,1\n-1e10,1\n", ":3:1: error: column 'time_s': expected a time in [-9.2e9, 9.2e9] s"},
       {"time_s,image\n0,1\n3600,1\n1800,1\n", ":4:1: error: times must increase (the profile must be sorted by time): 1800 s comes after 3600 s"},
-      {"time_s,image\n0,-2\n", ":2:3: error: column 'image': rates must be >= 0 requests/s, found -2"},
+      {"time_s,image\n0,-2\n", ":2:3: error: column 'image': expected a rate in [0, 1e9] requests/s, found -2"},
   };
   for (const auto& c : profiles) {
     const std::string path = write("profile.csv", c.csv);
