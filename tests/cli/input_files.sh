@@ -32,7 +32,6 @@ rep() { printf "%${2}s" "" | sed "s/ /$1/g"; }  # rep STRING N: STRING repeated 
 
 # Files that are not regular files.
 check "/dev/zero: error: the scenario file is a character device, not a file" /dev/zero
-check "/dev/null: error: the scenario file is a character device, not a file" /dev/null
 mkdir "$tmp/dir.toml"
 check "dir.toml: error: the scenario file is a directory" "$tmp/dir.toml"
 mkfifo "$tmp/fifo.toml"

@@ -164,7 +164,7 @@ TEST_CASE("an input path that is not a regular file says what it is", "[limits][
   TempDir d;
   CHECK(input_file_problem((d.path / "missing.toml").string()) == "does not exist (no such file)");
   CHECK(input_file_problem(d.path.string()) == "is a directory");
-  CHECK(input_file_problem("/dev/null") == "is a character device, not a file");
+  CHECK(input_file_problem("/dev/zero") == "is a character device, not a file");
   const std::string fifo = (d.path / "fifo").string();
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
   CHECK(input_file_problem(fifo) == "is a FIFO (named pipe), not a file");  // and does not block
