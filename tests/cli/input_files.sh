@@ -51,6 +51,19 @@ for f in "$tmp/fifo.toml" "$tmp/dir.toml" /dev/zero; do
   grep -qE "is a (FIFO|directory|character device)" "$tmp/stderr" || fail "dcsim info $f: $(cat "$tmp/stderr")"
 done
 
+# An output path that is a device or a FIFO is refused, not replaced by the renamed output file.
+if mknod "$tmp/null" c 1 3 2>/dev/null; then
+  timeout 10 "$dcsim" run "$src/scenarios/mmc.toml" -o "$tmp/null" --quiet >/dev/null 2>"$tmp/stderr"
+  rc=$?
+  [ $rc -eq 2 ] || fail "run -o a character device exited $rc, want 2"
+  grep -qF "null: error: cannot write the output file: $tmp/null is a character device, not a file" "$tmp/stderr" ||
+    fail "run -o a character device: $(cat "$tmp/stderr")"
+  [ -c "$tmp/null" ] || fail "the character device was replaced"
+fi
+timeout 10 "$dcsim" run "$src/scenarios/mmc.toml" -o "$tmp/fifo.toml" --quiet >/dev/null 2>"$tmp/stderr"
+[ $? -eq 2 ] && grep -qF "is a FIFO (named pipe), not a file" "$tmp/stderr" || fail "run -o a FIFO: $(cat "$tmp/stderr")"
+[ -p "$tmp/fifo.toml" ] || fail "the FIFO was replaced"
+
 # A file past the size limit (16 MiB): refused before it is parsed.
 { cat "$src/scenarios/mmc.toml"; head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' '#'; } >"$tmp/huge.toml"
 check "huge.toml: error: the scenario file is larger than the limit of 16 MiB" "$tmp/huge.toml"
@@ -75,8 +88,8 @@ for k in arrays inline dotted header aot mixed; do
   grep -qE "$k.toml:[0-9]+:[0-9]+: error:" "$tmp/stderr" || fail "$k: the message has no line and column: $(head -c 300 "$tmp/stderr")"
 done
 
-# The same through --set: a deep key, a deep value, a long key.
-X
+# The same through --set: a deep key, a deep value, a long key (one argument holds at most 128 KiB).
+check "key paths are at most 1024" "$src/scenarios/mmc.toml" --set "$(rep 'a.' 60000)b=1"
 check "nesting deeper than 64 levels" "$src/scenarios/mmc.toml" --set "$(rep 'a.' 70)b=1"
 check "nesting deeper than 64 levels" "$src/scenarios/mmc.toml" --set "mmc.x=$(rep '[' $n)"
 check "nesting deeper than 64 levels" "$src/scenarios/mmc.toml" --set "mmc.x=$(rep '{a=' 30000)"
