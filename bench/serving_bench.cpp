@@ -22,7 +22,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/handwritten_mmc.hpp"
@@ -41,17 +43,20 @@ struct FleetRun {
   std::uint64_t events = 0;
 };
 
+// The table without the keys in `drop` (tables change only through set, which keeps their index).
+ConfigValue without(const ConfigValue& t, std::initializer_list<std::string_view> drop) {
+  ConfigValue out = ConfigValue::make_table(t.loc());
+  for (const auto& [k, v] : t.entries()) {
+    if (std::find(drop.begin(), drop.end(), k) == drop.end()) out.set(k, v);
+  }
+  return out;
+}
+
 // Removes the thermal and cooling models from a scenario tree.
 void strip_facility(ConfigValue& root) {
-  auto& e = root.entries();
-  e.erase(std::remove_if(e.begin(), e.end(), [](const auto& kv) { return kv.first == "thermal"; }), e.end());
+  root = without(root, {"thermal"});
   if (ConfigValue* sites = root.find("sites")) {
-    for (ConfigValue& site : sites->items()) {
-      auto& se = site.entries();
-      se.erase(std::remove_if(se.begin(), se.end(),
-                              [](const auto& kv) { return kv.first == "ambient" || kv.first == "cooling" || kv.first == "carbon"; }),
-               se.end());
-    }
+    for (ConfigValue& site : sites->items()) site = without(site, {"ambient", "cooling", "carbon"});
   }
 }
 

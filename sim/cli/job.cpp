@@ -51,7 +51,14 @@ std::string check_output_path(const std::string& path) {
   if (!fs::is_directory(dir)) return dir.string() + " is not a directory";
   if (access(dir.c_str(), W_OK) != 0) return "directory " + dir.string() + " is not writable";
   if (fs::is_directory(p)) return path + " is a directory";
-  return "";
+  // The output is written beside it and renamed over it: a device or FIFO there would be replaced.
+  switch (fs::status(p, ec).type()) {
+    case fs::file_type::character: return path + " is a character device, not a file";
+    case fs::file_type::block: return path + " is a block device, not a file";
+    case fs::file_type::fifo: return path + " is a FIFO (named pipe), not a file";
+    case fs::file_type::socket: return path + " is a socket, not a file";
+    default: return "";
+  }
 }
 
 std::string default_output_path(const std::string& scenario_path) {

@@ -19,6 +19,7 @@
 #include "sim/cli/job.hpp"
 #include "sim/cli/version.hpp"
 #include "sim/core/echo.hpp"
+#include "sim/core/input_file.hpp"
 #include "sim/io/hdf5_output.hpp"
 
 namespace po = boost::program_options;
@@ -259,8 +260,9 @@ int cmd_info(const std::vector<std::string>& args) {
     return kOk;
   }
   const std::string path = cl.vm["file"].as<std::string>();
-  if (access(path.c_str(), R_OK) != 0) {
-    std::cerr << path << ": error: cannot open the file (does it exist?)\n";
+  // A directory, a device or a FIFO is refused before HDF5 opens it (a FIFO would block).
+  if (const std::string why = input_file_problem(path); !why.empty()) {
+    std::cerr << path << ": error: the file " << why << "\n";
     return kBadInput;
   }
   io::OutputInfo info;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <sstream>
 #include <tuple>
+#include <utility>
 
 namespace dcsim {
 
@@ -106,7 +107,16 @@ ConfigValue ConfigValue::make_datetime(std::string iso, SourceLoc loc) {
   return v;
 }
 
+namespace {
+// Below this many keys a linear scan is quicker than hashing.
+constexpr std::size_t kIndexFrom = 16;
+}  // namespace
+
 const ConfigValue* ConfigValue::find(std::string_view key) const noexcept {
+  if (!index_.empty()) {
+    const auto it = index_.find(std::string(key));
+    return it == index_.end() ? nullptr : &table_[it->second].second;
+  }
   for (const auto& [k, v] : table_) {
     if (k == key) return &v;
   }
@@ -114,10 +124,7 @@ const ConfigValue* ConfigValue::find(std::string_view key) const noexcept {
 }
 
 ConfigValue* ConfigValue::find(std::string_view key) noexcept {
-  for (auto& [k, v] : table_) {
-    if (k == key) return &v;
-  }
-  return nullptr;
+  return const_cast<ConfigValue*>(std::as_const(*this).find(key));
 }
 
 ConfigValue& ConfigValue::set(std::string key, ConfigValue v) {
@@ -126,6 +133,12 @@ ConfigValue& ConfigValue::set(std::string key, ConfigValue v) {
     return *e;
   }
   table_.emplace_back(std::move(key), std::move(v));
+  if (!index_.empty()) {
+    index_.emplace(table_.back().first, table_.size() - 1);
+  } else if (table_.size() > kIndexFrom) {
+    index_.reserve(table_.size() * 2);
+    for (std::size_t i = 0; i < table_.size(); ++i) index_.emplace(table_[i].first, i);
+  }
   return table_.back().second;
 }
 
@@ -157,7 +170,13 @@ std::string ConfigValue::render() const {
 }
 
 void ConfigValue::note_asked(std::string_view key) const {
-  if (std::find(asked_.begin(), asked_.end(), key) == asked_.end()) asked_.emplace_back(key);
+  if (!asked_index_.empty()) {
+    if (asked_index_.emplace(key).second) asked_.emplace_back(key);
+    return;
+  }
+  if (std::find(asked_.begin(), asked_.end(), key) != asked_.end()) return;
+  asked_.emplace_back(key);
+  if (asked_.size() > kIndexFrom) asked_index_.insert(asked_.begin(), asked_.end());
 }
 
 // ---- Range, did_you_mean --------------------------------------------------------------------------------

@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -76,12 +78,15 @@ class ConfigValue {
   double as_number() const noexcept { return type_ == Type::integer ? static_cast<double>(i_) : d_; }
   bool as_bool() const noexcept { return b_; }
 
-  // Tables keep their keys in file order.
+  // Tables keep their keys in file order, and an index of them once they hold more than a few, so that
+  // find and set take constant time and reading a table of n keys takes O(n), not O(n²). Entries are
+  // added or replaced only through set(), which keeps the index up to date.
   const std::vector<Entry>& entries() const noexcept { return table_; }
-  std::vector<Entry>& entries() noexcept { return table_; }
   const ConfigValue* find(std::string_view key) const noexcept;
   ConfigValue* find(std::string_view key) noexcept;
   ConfigValue& set(std::string key, ConfigValue v);  // insert or replace
+  // Whether find uses the index (tables of more than a few keys); for the tests of the complexity.
+  bool indexed() const noexcept { return !index_.empty(); }
   const std::vector<ConfigValue>& items() const noexcept { return array_; }
   std::vector<ConfigValue>& items() noexcept { return array_; }
 
@@ -106,8 +111,10 @@ class ConfigValue {
   bool b_ = false;
   bool datetime_ = false;
   std::vector<Entry> table_;
+  std::unordered_map<std::string, std::size_t> index_;  // key -> position in table_; empty for small tables
   std::vector<ConfigValue> array_;
   mutable std::vector<std::string> asked_;
+  mutable std::unordered_set<std::string> asked_index_;  // the same keys, once there are more than a few
   mutable bool used_ = false;
 };
 

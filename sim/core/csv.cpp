@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "sim/core/echo.hpp"
+#include "sim/core/input_file.hpp"
 
 namespace dcsim {
 
@@ -35,8 +36,10 @@ double CsvRow::number(std::size_t i, std::string_view what) const {
 }
 
 void read_csv(const std::string& path, const std::function<void(const CsvRow&)>& row) {
+  // A directory, a device or a FIFO is refused before it is opened (a FIFO would block, a device not end).
+  if (const std::string why = input_file_problem(path); !why.empty()) throw ConfigError(SourceLoc{path, 0, 0}, "the file " + why);
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "cannot open the file (does it exist?)");
+  if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "cannot open the file");
   CsvRow r;
   r.file_ = &path;
   std::string line;

@@ -10,6 +10,7 @@
 #include "sim/core/calendar.hpp"
 #include "sim/core/config.hpp"
 #include "sim/core/echo.hpp"
+#include "sim/core/input_file.hpp"
 #include "sim/core/param_table.hpp"
 #include "sim/core/params_text.hpp"
 
@@ -324,10 +325,8 @@ std::string Params::file_path(std::string_view key) const {
   if (!fp.is_absolute() && l.line != 0) {
     resolved = (std::filesystem::path(l.file).parent_path() / fp).lexically_normal().string();
   }
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(resolved, ec)) {
-    fail(key, "a readable file", "no such file: " + resolved);
-  }
+  // Missing, a directory, a device or FIFO, unreadable: each says which.
+  if (const std::string why = input_file_problem(resolved); !why.empty()) fail(key, "a readable file", resolved + " " + why);
   return resolved;
 }
 

@@ -10,6 +10,9 @@
 #include <toml++/toml.h>
 
 #include "sim/core/echo.hpp"
+#include "sim/core/input_file.hpp"
+#include "sim/core/input_limits.hpp"
+#include "sim/io/toml_depth.hpp"
 
 namespace dcsim::io {
 
@@ -24,13 +27,22 @@ SourceLoc loc_of(const toml::source_region& r, const std::string& fallback_file)
   return l;
 }
 
-ConfigValue convert(const toml::node& n, const std::string& file, const std::string& key_path);
+ConfigValue convert(const toml::node& n, const std::string& file, const std::string& key_path, std::size_t depth);
+
+// A key path in a message, shortened when it is long.
+
+std::string count_text(std::size_t n) { return std::to_string(n); }
 
 ConfigValue convert_table(const toml::table& t, const SourceLoc& loc, const std::string& file,
-                          const std::string& key_path) {
+                          const std::string& key_path, std::size_t depth) {
+  if (t.size() > limits::kMaxKeysPerTable) {
+    throw ConfigError(loc, echo(key_path, kEchoPathChars), "a table of at most " + count_text(limits::kMaxKeysPerTable) + " keys",
+                      count_text(t.size()) + " keys");
+  }
   ConfigValue out = ConfigValue::make_table(loc);
   // toml++ keeps keys sorted; restore file order from the keys' source positions.
   std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+  entries.reserve(t.size());
   for (auto&& [k, v] : t) entries.emplace_back(&k, &v);
   std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
     const auto& ra = a.first->source().begin;
@@ -38,24 +50,48 @@ ConfigValue convert_table(const toml::table& t, const SourceLoc& loc, const std:
     return std::tie(ra.line, ra.column) < std::tie(rb.line, rb.column);
   });
   for (const auto& [k, v] : entries) {
+    const SourceLoc kl = loc_of(k->source(), file);
+    if (k->str().size() > limits::kMaxKeyLength) {
+      throw ConfigError(kl, "a key of " + count_text(k->str().size()) + " characters ('" +
+                                std::string(k->str().substr(0, 40)) + "...'); keys are at most " +
+                                count_text(limits::kMaxKeyLength) + " characters");
+    }
     const std::string kp = key_path.empty() ? std::string(k->str()) : key_path + "." + std::string(k->str());
-    ConfigValue& child = out.set(std::string(k->str()), convert(*v, file, kp));
-    child.set_key_loc(loc_of(k->source(), file));
+    if (kp.size() > limits::kMaxKeyPathLength) {
+      throw ConfigError(kl, "the key path '" + echo(kp, kEchoPathChars) + "' is " + count_text(kp.size()) +
+                                " characters long; key paths are at most " + count_text(limits::kMaxKeyPathLength));
+    }
+    ConfigValue& child = out.set(std::string(k->str()), convert(*v, file, kp, depth + 1));
+    child.set_key_loc(kl);
   }
   return out;
 }
 
-ConfigValue convert(const toml::node& n, const std::string& file, const std::string& key_path) {
+ConfigValue convert(const toml::node& n, const std::string& file, const std::string& key_path, std::size_t depth) {
   const SourceLoc loc = loc_of(n.source(), file);
-  if (const auto* t = n.as_table()) return convert_table(*t, loc, file, key_path);
+  if (depth > limits::kMaxDepth) {
+    throw ConfigError(loc, "key '" + echo(key_path, kEchoPathChars) + "': " + too_deep_message());
+  }
+  if (const auto* t = n.as_table()) return convert_table(*t, loc, file, key_path, depth);
   if (const auto* a = n.as_array()) {
+    if (a->size() > limits::kMaxArrayLength) {
+      throw ConfigError(loc, echo(key_path, kEchoPathChars), "an array of at most " + count_text(limits::kMaxArrayLength) + " elements",
+                        "an array of " + count_text(a->size()));
+    }
     ConfigValue out = ConfigValue::make_array(loc);
+    out.items().reserve(a->size());
     for (std::size_t i = 0; i < a->size(); ++i) {
-      out.items().push_back(convert(*a->get(i), file, key_path + "[" + std::to_string(i) + "]"));
+      out.items().push_back(convert(*a->get(i), file, key_path + "[" + std::to_string(i) + "]", depth + 1));
     }
     return out;
   }
-  if (const auto* s = n.as_string()) return ConfigValue::make_string(s->get(), loc);
+  if (const auto* s = n.as_string()) {
+    if (s->get().size() > limits::kMaxStringBytes) {
+      throw ConfigError(loc, echo(key_path, kEchoPathChars), "a string of at most " + count_text(limits::kMaxStringBytes) + " bytes",
+                        "a string of " + count_text(s->get().size()) + " bytes");
+    }
+    return ConfigValue::make_string(s->get(), loc);
+  }
   if (const auto* i = n.as_integer()) return ConfigValue::make_integer(i->get(), loc);
   if (const auto* d = n.as_floating_point()) return ConfigValue::make_float(d->get(), loc);
   if (const auto* b = n.as_boolean()) return ConfigValue::make_bool(b->get(), loc);
@@ -72,9 +108,14 @@ ConfigValue convert(const toml::node& n, const std::string& file, const std::str
 }
 
 ConfigValue parse_document(const std::string& text, const std::string& source_name) {
+  if (text.size() > limits::kMaxScenarioBytes) {
+    throw ConfigError(SourceLoc{source_name, 0, 0}, "the scenario is larger than the limit of " +
+                                                       count_text(limits::kMaxScenarioBytes >> 20) + " MiB");
+  }
+  check_toml_nesting(text, source_name);  // before toml++, which recurses per level
   try {
     toml::table t = toml::parse(text, source_name);
-    return convert_table(t, SourceLoc{source_name, 1, 1}, source_name, "");
+    return convert_table(t, SourceLoc{source_name, 1, 1}, source_name, "", 0);
   } catch (const toml::parse_error& e) {
     const SourceLoc loc = loc_of(e.source(), source_name);
     throw ConfigError(loc, "TOML syntax: " + std::string(e.description()));
@@ -93,11 +134,22 @@ std::vector<Segment> parse_key_path(const std::string& key, const std::string& l
     return ConfigError(SourceLoc{label, 0, 0}, "bad override key '" + echo(key) + "': " + why +
                                                    " (write key.path=value, e.g. mmc.servers=32 or sites[0].gpus=8)");
   };
+  if (key.size() > limits::kMaxKeyPathLength) {
+    throw bad("it is " + count_text(key.size()) + " characters long; key paths are at most " +
+              count_text(limits::kMaxKeyPathLength));
+  }
   while (i <= key.size()) {
     std::size_t j = i;
     while (j < key.size() && key[j] != '.' && key[j] != '[') ++j;
     Segment s{key.substr(i, j - i), -1};
     if (s.name.empty()) throw bad("empty name");
+    if (s.name.size() > limits::kMaxKeyLength) {
+      throw bad("a key of " + count_text(s.name.size()) + " characters; keys are at most " +
+                count_text(limits::kMaxKeyLength) + " characters");
+    }
+    if (out.size() >= limits::kMaxDepth) {
+      throw bad(too_deep_message());
+    }
     for (const char c : s.name) {
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
         throw bad("'" + echo(s.name) + "' is not a bare key");
@@ -151,11 +203,16 @@ void apply_override(ConfigValue& root, const std::string& assignment) {
   const std::string key = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
   const auto path = parse_key_path(key, label);
+  std::size_t depth = 0;  // of the value in the scenario
+  for (const Segment& s : path) depth += s.index >= 0 ? 2 : 1;
 
   ConfigValue value;
+  const std::string doc = "v = " + text;
+  // Before toml++, which recurses per level; an override has no line and column.
+  if (find_too_deep(doc).line != 0) throw ConfigError(loc, "the value: " + too_deep_message());
   try {
-    toml::table t = toml::parse("v = " + text, label);
-    value = convert(*t.get("v"), label, key);
+    toml::table t = toml::parse(doc, label);
+    value = convert(*t.get("v"), label, key, depth);
   } catch (const toml::parse_error&) {
     value = ConfigValue::make_string(text, loc);
   }
@@ -194,12 +251,8 @@ void apply_override(ConfigValue& root, const std::string& assignment) {
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "cannot open the scenario file (does it exist?)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw ConfigError(SourceLoc{path, 0, 0}, "cannot read the scenario file");
-  return scenario_from_text(ss.str(), path, overrides);
+  // Refuses a directory, a device, a FIFO, ... and reads at most the size limit.
+  return scenario_from_text(read_input_file(path, limits::kMaxScenarioBytes, "scenario file"), path, overrides);
 }
 
 Scenario scenario_from_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides) {
@@ -220,9 +273,10 @@ void relabel(ConfigValue& v, const SourceLoc& loc) {
   switch (v.type()) {
     case ConfigValue::Type::table: {
       ConfigValue t = ConfigValue::make_table(loc);
-      for (auto& [k, e] : v.entries()) {
-        relabel(e, loc);
-        t.set(k, e);
+      for (const auto& [k, e] : v.entries()) {
+        ConfigValue r = e;
+        relabel(r, loc);
+        t.set(k, std::move(r));
       }
       v = std::move(t);
       return;

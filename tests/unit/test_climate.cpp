@@ -580,7 +580,11 @@ TEST_CASE("malformed EPW files are ConfigErrors naming the file, line and column
   SECTION("a missing file") {
     const std::string p = (temp_dir() / "no_such.epw").string();
     CHECK_THROWS_AS(load(p), ConfigError);
-    CHECK_THROWS_WITH(load(p), Catch::Contains("no_such.epw") && Catch::Contains("cannot open"));
+    CHECK_THROWS_WITH(load(p), Catch::Contains("no_such.epw: error: the file does not exist (no such file)"));
+  }
+  SECTION("a directory or a device, which is not a file") {
+    CHECK_THROWS_WITH(load(temp_dir().string()), Catch::Contains("error: the file is a directory"));
+    CHECK_THROWS_WITH(load("/dev/zero"), Catch::Contains("/dev/zero: error: the file is a character device, not a file"));
   }
   SECTION("a file that is not EPW") {
     const std::string p = variant("not_epw.epw", 1, "time_s,dry_bulb");

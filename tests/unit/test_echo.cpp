@@ -96,11 +96,16 @@ TEST_CASE("a found value is echoed bounded wherever a message shows it", "[echo]
   CHECK(q.size() < 200);
   // A unit name 100,000 characters long.
   CHECK(message_of([&] { (void)parse_quantity("5 " + std::string(100'000, 'W'), qty::power); }).size() < 300);
-  // An unknown key 100,000 characters long, with its key path.
-  const std::string key(100'000, 'k');
-  const ConfigValue root = io::parse_toml(key + " = 1\n", "big.toml");
+  // A key 100,000 characters long is refused as too long, echoed bounded; an unknown key path of the
+  // longest keys there may be (two of 128 characters) is echoed bounded too.
+  const std::string long_key(100'000, 'k');
+  const std::string refused = message_of([&] { (void)io::parse_toml(long_key + " = 1\n", "big.toml"); });
+  CHECK_THAT(refused, Catch::StartsWith("big.toml:1:1: error: a key of 100000 characters ('kkkk") && Catch::Contains("...'"));
+  CHECK(refused.size() < 300);
+  const std::string key(128, 'k');
+  const ConfigValue root = io::parse_toml("[" + key + "]\n" + key + " = 1\n", "big.toml");
   const std::string unknown = message_of([&] { check_unknown_keys(root); });
-  CHECK_THAT(unknown, Catch::StartsWith("big.toml:1:1: error: unknown key 'kkkk") && Catch::Contains("...'"));
+  CHECK_THAT(unknown, Catch::StartsWith("big.toml:1:") && Catch::Contains("unknown key 'kkkk") && Catch::Contains("...'"));
   CHECK(unknown.size() < 300);
   // A key path, and a "did you mean" candidate.
   CHECK(ConfigError(SourceLoc{"f.toml", 1, 1}, "sites." + key, "x", "y").what() ==

@@ -72,5 +72,5 @@ name = "lulea"
 
 TEST_CASE("a missing scenario file is a located error", "[scenario]") {
   CHECK_THROWS_WITH(io::load_scenario("/nonexistent/dir/s.toml"),
-                    Catch::Contains("/nonexistent/dir/s.toml") && Catch::Contains("cannot open"));
+                    Catch::Contains("/nonexistent/dir/s.toml") && Catch::Contains("does not exist (no such file)"));
 }
