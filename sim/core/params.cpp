@@ -43,7 +43,7 @@ Params::Params(const ConfigValue& table, std::string path) : table_(&table), pat
 }
 
 Params::Params(const ConfigValue& table, std::string path, const ParamSchema& schema)
-    : table_(&table), path_(std::move(path)), schema_(&schema) {
+    : table_(&table), path_(std::move(path)), schema_(&schema), files_(std::make_shared<std::vector<std::string>>()) {
   pattern_ = strip_indices(path_);
   table.mark_used();
 }
@@ -147,7 +147,9 @@ Params Params::child(const ConfigValue& v, std::string path, std::string_view ke
   } else {
     pat = strip_indices(path);
   }
-  return Params(v, std::move(path), pat + suffix, schema_);
+  Params c(v, std::move(path), pat + suffix, schema_);
+  c.files_ = files_;
+  return c;
 }
 
 // ---- reads driven by the parameter table ------------------------------------------------------------------
@@ -315,6 +317,7 @@ std::string Params::file_path(std::string_view key) const {
   if (!std::filesystem::is_regular_file(resolved, ec)) {
     fail(key, "a readable file", "no such file: " + resolved);
   }
+  if (files_) files_->push_back(resolved);
   return resolved;
 }
 
