@@ -21,12 +21,14 @@ void build_run(Job& job, bool fingerprint) {
   job.run = std::make_unique<Run>(settings);
   models::build(root, *job.run);
   check_unknown_keys(job.scenario.root);
+  for (auto& f : root.files_read()) job.inputs.push_back(std::move(f));
 }
 }  // namespace
 
 Job prepare_job(const std::string& scenario_path, const std::vector<std::string>& overrides, bool fingerprint) {
   Job job;
   job.scenario = io::load_scenario(scenario_path, overrides);
+  job.inputs.push_back(scenario_path);
   build_run(job, fingerprint);
   return job;
 }
@@ -37,28 +39,6 @@ Job prepare_job_from_text(const std::string& text, const std::string& name, cons
   job.scenario = io::scenario_from_text(text, name, overrides);
   build_run(job, fingerprint);
   return job;
-}
-
-std::string check_output_path(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  if (p.filename().empty()) return "the path names a directory, not a file";
-  fs::path dir = p.parent_path();
-  if (dir.empty()) dir = ".";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return "cannot create directory " + dir.string() + ": " + ec.message();
-  if (!fs::is_directory(dir)) return dir.string() + " is not a directory";
-  if (access(dir.c_str(), W_OK) != 0) return "directory " + dir.string() + " is not writable";
-  if (fs::is_directory(p)) return path + " is a directory";
-  // The output is written beside it and renamed over it: a device or FIFO there would be replaced.
-  switch (fs::status(p, ec).type()) {
-    case fs::file_type::character: return path + " is a character device, not a file";
-    case fs::file_type::block: return path + " is a block device, not a file";
-    case fs::file_type::fifo: return path + " is a FIFO (named pipe), not a file";
-    case fs::file_type::socket: return path + " is a socket, not a file";
-    default: return "";
-  }
 }
 
 std::string default_output_path(const std::string& scenario_path) {
@@ -86,6 +66,7 @@ JobResult run_to_summary(Job& job, const RunOptions& opt) {
     if (progress) progress->finish();
     result.error = e.what();
     result.outcome.end = engine.now();
+    result.outcome.events = engine.events_processed();
   }
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
@@ -104,6 +85,8 @@ JobResult execute_job(Job& job, const ExecuteOptions& opt) {
   meta.sample_interval_s = rs.sample_interval.to_seconds();
   const auto expected = static_cast<std::size_t>(rs.duration / rs.sample_interval) + 1;
   io::Hdf5Recorder recorder(opt.output_path, meta, expected);
+  const Engine& engine = job.run->engine();
+  recorder.set_event_counter([&engine] { return engine.events_processed(); });
 
   RunOptions ro;
   ro.sinks = {&recorder};
@@ -123,11 +106,21 @@ JobResult execute_job(Job& job, const ExecuteOptions& opt) {
   } catch (const std::exception& e) {
     result.error = e.what();
     try {
-      result.output_path = recorder.close_incomplete(job.run->engine().now().to_seconds(), std::string("error: ") + e.what());
-    } catch (const std::exception&) {
-      result.output_path = recorder.partial_path();
+      if (!recorder.failed()) {
+        result.output_path = recorder.close_incomplete(job.run->engine().now().to_seconds(), std::string("error: ") + e.what());
+      }
+    } catch (const std::exception& e2) {
+      result.error += std::string("; then ") + e2.what();
+    }
+    if (result.output_path.empty()) result.output_path = recorder.partial_path();
+    if (recorder.failed() && !recorder.flushed_any()) {
+      // Nothing readable ever reached the disk: the stub is removed rather than left to look like results.
+      std::error_code ec;
+      std::filesystem::remove(recorder.partial_path(), ec);
+      result.output_path.clear();
     }
   }
+  result.samples_saved = recorder.rows_flushed();
   result.wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }

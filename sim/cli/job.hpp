@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/core/run.hpp"
+#include "sim/cli/output_guard.hpp"
 #include "sim/io/scenario.hpp"
 
 namespace dcsim::cli {
@@ -15,6 +16,7 @@ namespace dcsim::cli {
 struct Job {
   io::Scenario scenario;
   std::unique_ptr<Run> run;
+  std::vector<std::string> inputs;  // every file the run reads: the scenario, traces, profiles, weather
 };
 
 // Loads the scenario, applies overrides, reads [simulation], builds the models and rejects unknown keys.
@@ -31,6 +33,7 @@ struct JobResult {
   Summary summary;
   std::string output_path;  // final path, or the .partial path when incomplete
   std::string error;        // a run-time error (SimulationError, I/O), empty on success
+  std::uint64_t samples_saved = 0;  // samples on disk in output_path (execute_job)
   double wall_s = 0;
 };
 
@@ -60,9 +63,6 @@ JobResult run_to_summary(Job& job, const RunOptions& options);
 // library is not thread-safe in Debian's build: recorders must not write concurrently (sweeps serialise
 // them).
 JobResult execute_job(Job& job, const ExecuteOptions& options);
-
-// Creates the output's directory if needed and checks that it is writable; returns why not, or "".
-std::string check_output_path(const std::string& path);
 
 // "out/<scenario stem>.h5" for a scenario path.
 std::string default_output_path(const std::string& scenario_path);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/world.hpp"
+#include "sim/cli/contain.hpp"
 #include "sim/cli/job.hpp"
 #include "sim/cli/version.hpp"
 #include "sim/core/echo.hpp"
@@ -43,6 +44,9 @@ void install_signal_handlers() {
   sa.sa_flags = 0;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // Past a file-size limit (ulimit -f) a write then fails with EFBIG, reported like a full disk, instead
+  // of the process being killed half-way through writing.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 constexpr int kOk = 0, kFailed = 1, kBadInput = 2;
@@ -51,7 +55,7 @@ const char* kUsage =
     "usage: dcsim <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run SCENARIO [-o OUT.h5] [--set key=value]... [--seed N] [--run-index N] [--quiet] [--fingerprint]\n"
+    "  run SCENARIO [-o OUT.h5] [--force] [--set key=value]... [--seed N] [--run-index N] [--quiet] [--fingerprint]\n"
     "                        run a scenario, write HDF5, print a summary\n"
     "  validate SCENARIO [--set key=value]...\n"
     "                        check a scenario (units, ranges, unknown keys) without running it\n"
@@ -129,7 +133,11 @@ std::vector<std::string> collect_overrides(const po::variables_map& vm) {
 int cmd_run(const std::vector<std::string>& args) {
   po::options_description desc("dcsim run SCENARIO [options]");
   desc.add_options()("help,h", "this help")("scenario", po::value<std::string>()->required(), "scenario TOML file")(
-      "output,o", po::value<std::string>(), "output HDF5 file (default out/<scenario name>.h5)")(
+      "output,o", po::value<std::string>(),
+      "output HDF5 file (default out/<scenario name>.h5), written as OUT.partial and renamed when complete; "
+      "never a device, FIFO or directory, never one of the run's inputs, and an existing file only if it is a "
+      "dcsim output")(
+      "force", "replace an existing -o file (and OUT.partial) even if it is not a dcsim output")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a scenario value: --set key.path=value (repeatable)")(
       "seed", po::value<std::string>(), "scenario seed (same as --set simulation.seed=N)")(
@@ -158,7 +166,8 @@ int cmd_run(const std::vector<std::string>& args) {
 
   cli::ExecuteOptions opt;
   opt.output_path = vm.count("output") ? vm["output"].as<std::string>() : cli::default_output_path(scenario_path);
-  if (const std::string why = cli::check_output_path(opt.output_path); !why.empty()) {
+  if (const std::string why = cli::check_output_path(opt.output_path, job.inputs, vm.count("force") > 0);
+      !why.empty()) {
     std::cerr << opt.output_path << ": error: cannot write the output file: " << why << "\n";
     return kBadInput;
   }
@@ -185,8 +194,9 @@ int cmd_run(const std::vector<std::string>& args) {
   std::printf("  %-16s %s\n", "events", with_commas(r.outcome.events).c_str());
   std::printf("  %-16s %.3f s (%.3g M events/s)\n", "wall time", r.wall_s, r.wall_s > 0 ? events / r.wall_s / 1e6 : 0.0);
   std::printf("  %-16s %.1f MiB\n", "peak memory", peak_memory_mib());
-  std::printf("  %-16s %s (%llu samples, %zu series, status %s)\n", "output", r.output_path.c_str(),
-              static_cast<unsigned long long>(r.outcome.samples), job.run->engine().probes().size(),
+  std::printf("  %-16s %s (%llu samples, %zu series, status %s)\n", "output",
+              r.output_path.empty() ? "none" : r.output_path.c_str(),
+              static_cast<unsigned long long>(r.samples_saved), job.run->engine().probes().size(),
               r.error.empty() && r.outcome.complete() ? "complete" : "incomplete");
   if (const Fingerprint* fp = job.run->engine().fingerprint()) {
     std::printf("  %-16s %s (events %s: %s, draws %s: %s)\n", "fingerprint", Fingerprint::hex(fp->value()).c_str(),
@@ -204,8 +214,21 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   std::fflush(stdout);
   if (!r.error.empty()) {
-    std::cerr << "dcsim run: the run failed: " << r.error << "\n"
-              << "dcsim run: what was recorded is in " << r.output_path << " (status incomplete)\n";
+    std::cerr << "dcsim run: the run failed: " << r.error << "\n";
+    if (r.output_path.empty()) {
+      std::cerr << "dcsim run: nothing was recorded: the failure came before the first flush, and "
+                << opt.output_path << ".partial was removed\n";
+    } else {
+      std::cerr << "dcsim run: " << r.output_path << " holds the " << r.samples_saved
+                << " samples written before the failure (status incomplete)\n";
+    }
+    if (io::hdf5_file_left_open()) {
+      // libhdf5 holds a file it could not close and would crash closing it at exit: skip its shutdown.
+      std::cout.flush();
+      std::cerr.flush();
+      std::fflush(nullptr);
+      _exit(kFailed);
+    }
     return kFailed;
   }
   if (r.outcome.reason == StopReason::interrupted) {
@@ -248,6 +271,46 @@ int cmd_validate(const std::vector<std::string>& args) {
   return kOk;
 }
 
+// Reads and prints an output file (in a child process: see cmd_info).
+int print_info(const std::string& path, bool scenario_only) {
+  io::OutputInfo info;
+  try {
+    info = io::read_output_info(path);
+  } catch (const std::exception& e) {
+    std::cerr << path << ": error: " << e.what() << "\n";
+    return kBadInput;
+  }
+  if (scenario_only) {
+    std::cout << info.scenario_text;
+    return kOk;
+  }
+  std::printf("%s\n", path.c_str());
+  for (const auto& [k, v] : info.root_attributes) std::printf("  %-18s %s\n", k.c_str(), v.c_str());
+  if (info.root_attributes["status"] != "complete") {
+    const bool stopped = info.root_attributes.count("stop_reason") > 0;
+    std::printf("incomplete: %llu samples recorded, up to t = %.6g s; %s\n",
+                static_cast<unsigned long long>(info.samples), info.last_time_s,
+                stopped ? "the run stopped early (stop_reason)"
+                        : "the file was not closed by its run (killed, the machine stopped, or a write failed)");
+  }
+  std::printf("time series: %llu samples from %.6g s to %.6g s\n", static_cast<unsigned long long>(info.samples),
+              info.first_time_s, info.last_time_s);
+  std::size_t w = 0;
+  for (const auto& s : info.series) w = std::max(w, s.path.size());
+  for (const auto& s : info.series) {
+    std::printf("  %-*s [%s] %s (%s)\n", static_cast<int>(w), s.path.c_str(), s.units.c_str(), s.description.c_str(),
+                s.sampling.c_str());
+  }
+  std::printf("summary: %zu values\n", info.summary.size());
+  w = 0;
+  for (const auto& r : info.summary) w = std::max(w, r.name.size());
+  for (const auto& r : info.summary) {
+    std::printf("  %-*s %12s %-5s %s\n", static_cast<int>(w), r.name.c_str(), value_text(r.value).c_str(),
+                r.units == "1" ? "" : r.units.c_str(), r.description.c_str());
+  }
+  return kOk;
+}
+
 int cmd_info(const std::vector<std::string>& args) {
   po::options_description desc("dcsim info OUT.h5 [options]");
   desc.add_options()("help,h", "this help")("file", po::value<std::string>()->required(), "dcsim output file")(
@@ -265,35 +328,21 @@ int cmd_info(const std::vector<std::string>& args) {
     std::cerr << path << ": error: the file " << why << "\n";
     return kBadInput;
   }
-  io::OutputInfo info;
-  try {
-    info = io::read_output_info(path);
-  } catch (const std::exception& e) {
-    std::cerr << path << ": error: " << e.what() << "\n";
+  // libhdf5 can crash on a damaged file: read and print in a child process, and turn a crash into a message.
+  const bool scenario_only = cl.vm.count("scenario") > 0;
+  constexpr unsigned kInfoTimeoutS = 600;
+  const cli::Contained c = cli::run_contained([&] { return print_info(path, scenario_only); }, kInfoTimeoutS);
+  if (c.signal == SIGALRM) {
+    std::cerr << path << ": error: cannot read the file: libhdf5 did not finish reading it in " << kInfoTimeoutS
+              << " s; the file is damaged\n";
     return kBadInput;
   }
-  if (cl.vm.count("scenario")) {
-    std::cout << info.scenario_text;
-    return kOk;
+  if (c.signal != 0) {
+    std::cerr << path << ": error: cannot read the file: libhdf5 crashed on it (" << c.describe_signal()
+              << "); the file is damaged\n";
+    return kBadInput;
   }
-  std::printf("%s\n", path.c_str());
-  for (const auto& [k, v] : info.root_attributes) std::printf("  %-18s %s\n", k.c_str(), v.c_str());
-  std::printf("time series: %llu samples from %.6g s to %.6g s\n", static_cast<unsigned long long>(info.samples),
-              info.first_time_s, info.last_time_s);
-  std::size_t w = 0;
-  for (const auto& s : info.series) w = std::max(w, s.path.size());
-  for (const auto& s : info.series) {
-    std::printf("  %-*s [%s] %s (%s)\n", static_cast<int>(w), s.path.c_str(), s.units.c_str(), s.description.c_str(),
-                s.sampling.c_str());
-  }
-  std::printf("summary: %zu values\n", info.summary.size());
-  w = 0;
-  for (const auto& r : info.summary) w = std::max(w, r.name.size());
-  for (const auto& r : info.summary) {
-    std::printf("  %-*s %12s %-5s %s\n", static_cast<int>(w), r.name.c_str(), value_text(r.value).c_str(),
-                r.units == "1" ? "" : r.units.c_str(), r.description.c_str());
-  }
-  return kOk;
+  return c.exit_code;
 }
 
 int cmd_keys(const std::vector<std::string>& args) {

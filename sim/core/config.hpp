@@ -194,6 +194,9 @@ class Params {
   std::int64_t datetime(std::string_view key) const;
   // An existing file; a relative path is taken relative to the directory of the file that contains the key.
   std::string file_path(std::string_view key) const;
+  // Every path file_path() has returned, through this reader or any table read from it (the run's input
+  // files, which its output must not overwrite).
+  std::vector<std::string> files_read() const { return files_ ? *files_ : std::vector<std::string>{}; }
   // A distribution of values of the key's kind, written as a quantity (deterministic) or a table:
   //   { kind = "exponential", mean = "60 s" }   { kind = "lognormal", mean = "11.6 s", cv = 0.1 }
   //   { kind = "gamma", mean = ..., cv = ... }  { kind = "deterministic", value = ... }
@@ -262,6 +265,7 @@ class Params {
   std::string path_;
   std::string pattern_;
   const ParamSchema* schema_ = nullptr;
+  std::shared_ptr<std::vector<std::string>> files_;  // shared by a reader and its tables
 
   friend ConfigValue default_value(const ParamDef& d);
   friend void check_defaults(const ParamSchema& s);

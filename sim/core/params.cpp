@@ -45,7 +45,7 @@ Params::Params(const ConfigValue& table, std::string path) : table_(&table), pat
 }
 
 Params::Params(const ConfigValue& table, std::string path, const ParamSchema& schema)
-    : table_(&table), path_(std::move(path)), schema_(&schema) {
+    : table_(&table), path_(std::move(path)), schema_(&schema), files_(std::make_shared<std::vector<std::string>>()) {
   pattern_ = strip_indices(path_);
   table.mark_used();
 }
@@ -149,7 +149,9 @@ Params Params::child(const ConfigValue& v, std::string path, std::string_view ke
   } else {
     pat = strip_indices(path);
   }
-  return Params(v, std::move(path), pat + suffix, schema_);
+  Params c(v, std::move(path), pat + suffix, schema_);
+  c.files_ = files_;
+  return c;
 }
 
 // ---- reads driven by the parameter table ------------------------------------------------------------------
@@ -327,6 +329,7 @@ std::string Params::file_path(std::string_view key) const {
   }
   // Missing, a directory, a device or FIFO, unreadable: each says which.
   if (const std::string why = input_file_problem(resolved); !why.empty()) fail(key, "a readable file", resolved + " " + why);
+  if (files_) files_->push_back(resolved);
   return resolved;
 }
 

@@ -1,50 +1,27 @@
+// The HDF5 recorder: OUT.partial written on a fixed, deterministic flush schedule, renamed to OUT when the
+// run completed; after a failed write nothing more is written to the file (see hdf5_output.hpp).
 #include "sim/io/hdf5_output.hpp"
 
-#include <H5Cpp.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <hdf5.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
+#include "sim/io/hdf5_detail.hpp"
+
 namespace dcsim::io {
 
 namespace {
 
-// RAII for C-API identifiers.
-class Hid {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Hid() = default;
-  Hid(hid_t id, Closer c, const std::string& what) : id_(id), close_(c) {
-    if (id < 0) throw std::runtime_error("HDF5: cannot " + what);
-  }
-  Hid(Hid&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
-  Hid& operator=(Hid&& o) noexcept {
-    if (this != &o) {
-      reset();
-      id_ = o.id_;
-      close_ = o.close_;
-      o.id_ = -1;
-    }
-    return *this;
-  }
-  ~Hid() { reset(); }
-  void reset() {
-    if (id_ >= 0 && close_) close_(id_);
-    id_ = -1;
-  }
-  hid_t get() const noexcept { return id_; }
-
- private:
-  hid_t id_ = -1;
-  Closer close_ = nullptr;
-};
-
-void check(herr_t r, const std::string& what) {
-  if (r < 0) throw std::runtime_error("HDF5: cannot " + what);
-}
+using detail::check;
+using detail::Hid;
 
 Hid string_type() {
   Hid t(H5Tcopy(H5T_C_S1), H5Tclose, "create a string type");
@@ -134,15 +111,6 @@ void append(hid_t ds, const std::vector<double>& buf, std::uint64_t offset) {
   check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, buf.data()), "write rows");
 }
 
-struct SilenceHdf5 {
-  SilenceHdf5() {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    H5::Exception::dontPrint();
-  }
-};
-
-void silence_hdf5() { static SilenceHdf5 once; }
-
 }  // namespace
 
 struct Hdf5Recorder::Impl {
@@ -150,41 +118,60 @@ struct Hdf5Recorder::Impl {
   Hid timeseries;
   Hid time_ds;
   std::vector<Hid> datasets;
+
+  // Closes every identifier, datasets before groups before the file; never throws. False when libhdf5
+  // reported an error closing the file.
+  bool release() noexcept {
+    datasets.clear();
+    time_ds.reset();
+    timeseries.reset();
+    return file.reset();
+  }
 };
 
 Hdf5Recorder::Hdf5Recorder(std::string path, const OutputMetadata& meta, std::size_t expected_samples)
     : path_(std::move(path)), partial_(path_ + ".partial"), impl_(std::make_unique<Impl>()) {
-  silence_hdf5();
-  // Chunks of up to 4096 rows (32 KiB of float64), fewer for short runs.
-  chunk_rows_ = std::clamp<std::size_t>(expected_samples, 16, 4096);
+  detail::silence_hdf5();
+  // Chunks of up to kFlushSamples rows (8 KiB of float64), fewer for short runs: a scheduled flush
+  // then writes whole chunks, each once.
+  chunk_rows_ = std::clamp<std::size_t>(expected_samples, 16, kFlushSamples);
   const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
   if (!parent.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
   }
-  Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create a file property list");
-  check(H5Pset_obj_track_times(fcpl.get(), 0), "disable time tracking");
-  impl_->file = Hid(H5Fcreate(partial_.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
-                    "create " + partial_);
-  const hid_t f = impl_->file.get();
-  write_attr(f, "dcsim_version", meta.dcsim_version);
-  write_attr_u64(f, "seed", meta.seed);
-  write_attr_u64(f, "run_index", meta.run_index);
-  write_attr(f, "status", std::string("incomplete"));
-  write_attr(f, "scenario_file", meta.scenario_file);
-  write_attr(f, "duration_s", meta.duration_s);
-  write_attr(f, "warmup_s", meta.warmup_s);
-  write_attr(f, "sample_interval_s", meta.sample_interval_s);
+  try {
+    Hid fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create a file property list");
+    check(H5Pset_obj_track_times(fcpl.get(), 0), "disable time tracking");
+    // The 1.8 format: a superblock and object headers with checksums (damage is detected, not read as
+    // data), readable by any HDF5 since 1.8, and no "open for writing" flag that would lock a file out
+    // after a hard kill, as 1.10's format does.
+    Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
+    check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "select the HDF5 1.8 format");
+    impl_->file = Hid(H5Fcreate(partial_.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose, "create " + partial_);
+    const hid_t f = impl_->file.get();
+    write_attr(f, "dcsim_version", meta.dcsim_version);
+    write_attr_u64(f, "seed", meta.seed);
+    write_attr_u64(f, "run_index", meta.run_index);
+    write_attr(f, "status", std::string("incomplete"));
+    write_attr(f, "scenario_file", meta.scenario_file);
+    write_attr(f, "duration_s", meta.duration_s);
+    write_attr(f, "warmup_s", meta.warmup_s);
+    write_attr(f, "sample_interval_s", meta.sample_interval_s);
 
-  Hid type = string_type();
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
-  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a dataset property list");
-  check(H5Pset_obj_track_times(dcpl.get(), 0), "disable time tracking");
-  Hid sc(H5Dcreate2(f, "scenario", type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose,
-         "create /scenario");
-  const char* text = meta.scenario_text.c_str();
-  check(H5Dwrite(sc.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "write /scenario");
-  write_attr(sc.get(), "format", std::string("toml"));
+    Hid type = string_type();
+    Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
+    Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a dataset property list");
+    check(H5Pset_obj_track_times(dcpl.get(), 0), "disable time tracking");
+    Hid sc(H5Dcreate2(f, "scenario", type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose,
+           "create /scenario");
+    const char* text = meta.scenario_text.c_str();
+    check(H5Dwrite(sc.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "write /scenario");
+    write_attr(sc.get(), "format", std::string("toml"));
+  } catch (const std::exception& e) {
+    give_up();
+    throw std::runtime_error(std::string(e.what()) + " (writing " + partial_ + ")");
+  }
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
@@ -194,83 +181,185 @@ Hdf5Recorder::~Hdf5Recorder() {
     } catch (...) {  // a destructor must not throw; the file stays .partial
     }
   }
+  impl_->release();
+}
+
+namespace {
+bool g_file_left_open = false;
+}
+
+bool hdf5_file_left_open() noexcept { return g_file_left_open; }
+
+void Hdf5Recorder::give_up() noexcept {
+  failed_ = true;
+  const hid_t f = impl_->file.get();
+  if (f >= 0) {
+    // Point the file's descriptor at an anonymous memory file: closing the HDF5 objects then writes
+    // nothing more over what the last successful flush left on disk (a half-done metadata update would make
+    // it unreadable), and the close itself succeeds, so libhdf5 holds no broken file at exit.
+    void* handle = nullptr;
+    if (H5Fget_vfd_handle(f, H5P_DEFAULT, &handle) >= 0 && handle) {
+      const int fd = *static_cast<int*>(handle);
+      const int mem_fd = ::memfd_create("dcsim-detached", MFD_CLOEXEC);
+      if (mem_fd >= 0) {
+        ::dup2(mem_fd, fd);
+        ::close(mem_fd);
+      }
+    }
+  }
+  // A soft file-size limit would stop the close too: lift it to the hard limit for the close.
+  rlimit lim{};
+  const bool lifted = getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != lim.rlim_max;
+  const rlimit saved = lim;
+  if (lifted) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_FSIZE, &lim);
+  }
+  if (!impl_->release()) g_file_left_open = true;  // libhdf5 could not close it: see hdf5_file_left_open()
+  if (lifted) setrlimit(RLIMIT_FSIZE, &saved);
+  H5Eclear2(H5E_DEFAULT);
+  closed_ = true;
+}
+
+void Hdf5Recorder::reserve(std::uint64_t bytes) {
+  // A flush overwrites metadata in place (the superblock's end of file, B-tree nodes) as well as appending:
+  // failing half-way would leave neither the old state nor the new. So the space a flush can need is
+  // secured first, and a flush that cannot have it is not started.
+  haddr_t eoa = 0;
+  if (H5Fget_eoa(impl_->file.get(), &eoa) < 0) detail::fail("read the file's size");
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(impl_->file.get(), H5P_DEFAULT, &handle) < 0 || !handle) detail::fail("reach the file");
+  const int fd = *static_cast<int*>(handle);
+  rlimit lim{};
+  if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY && eoa + bytes > lim.rlim_cur) {
+    throw detail::Hdf5Error("cannot grow the file to " + std::to_string(eoa + bytes) + " bytes: " +
+                                detail::errno_text(EFBIG), EFBIG);
+  }
+  // Blocks reserved past the end without changing the file's size or bytes (FALLOC_FL_KEEP_SIZE).
+  const int r = ::fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(eoa), static_cast<off_t>(bytes));
+  if (r != 0 && (errno == ENOSPC || errno == EFBIG || errno == EDQUOT)) {
+    const int e = errno;
+    throw detail::Hdf5Error("cannot reserve " + std::to_string(bytes) + " bytes: " + detail::errno_text(e), e);
+  }
+}
+
+std::uint64_t Hdf5Recorder::flush_bytes() const {
+  // Each dataset's chunk written once more, twice over (a partial chunk's old and new copy), plus its index
+  // and header updates, plus the file's own metadata. Before the first sample: the metadata alone.
+  const std::uint64_t per_dataset = (time_buf_.empty() ? 0 : 2 * chunk_rows_ * sizeof(double)) + 1024;
+  return (col_bufs_.size() + 1) * per_dataset + 64 * 1024;
+}
+
+void Hdf5Recorder::guarded(const std::string& what, const std::function<void()>& write) {
+  if (failed_) throw std::runtime_error("cannot write " + partial_ + ": an earlier write failed");
+  try {
+    write();
+  } catch (const std::exception& e) {
+    give_up();
+    std::string m = e.what();
+    if (m.rfind("cannot ", 0) == 0) m = m.substr(7);
+    throw std::runtime_error("cannot write " + partial_ + " (" + what + "): " + m);
+  }
 }
 
 void Hdf5Recorder::begin(std::span<const SeriesInfo> columns) {
-  const hid_t f = impl_->file.get();
-  impl_->timeseries = open_or_create_group(f, "timeseries");
-  const hid_t ts = impl_->timeseries.get();
-  impl_->time_ds = create_series(ts, "time", chunk_rows_);
-  write_attr(impl_->time_ds.get(), "units", std::string("s"));
-  write_attr(impl_->time_ds.get(), "description", std::string("simulated time at the end of each sampling interval"));
-  write_attr(impl_->time_ds.get(), "sampling", std::string("instant"));
-  for (const auto& c : columns) {
-    // Walk or create the groups of "a/b/name".
-    Hid parent;
-    hid_t cur = ts;
-    std::size_t start = 0;
-    for (std::size_t slash = c.path.find('/'); slash != std::string::npos; slash = c.path.find('/', start)) {
-      parent = open_or_create_group(cur, c.path.substr(start, slash - start));
-      cur = parent.get();
-      start = slash + 1;
+  guarded("creating the time series", [&] {
+    const hid_t f = impl_->file.get();
+    impl_->timeseries = open_or_create_group(f, "timeseries");
+    const hid_t ts = impl_->timeseries.get();
+    impl_->time_ds = create_series(ts, "time", chunk_rows_);
+    write_attr(impl_->time_ds.get(), "units", std::string("s"));
+    write_attr(impl_->time_ds.get(), "description", std::string("simulated time at the end of each sampling interval"));
+    write_attr(impl_->time_ds.get(), "sampling", std::string("instant"));
+    for (const auto& c : columns) {
+      // Walk or create the groups of "a/b/name".
+      Hid parent;
+      hid_t cur = ts;
+      std::size_t start = 0;
+      for (std::size_t slash = c.path.find('/'); slash != std::string::npos; slash = c.path.find('/', start)) {
+        parent = open_or_create_group(cur, c.path.substr(start, slash - start));
+        cur = parent.get();
+        start = slash + 1;
+      }
+      Hid ds = create_series(cur, c.path.substr(start), chunk_rows_);
+      write_attr(ds.get(), "units", c.unit);
+      write_attr(ds.get(), "description", c.description);
+      write_attr(ds.get(), "sampling", std::string(to_string(c.sampling)));
+      impl_->datasets.push_back(std::move(ds));
     }
-    Hid ds = create_series(cur, c.path.substr(start), chunk_rows_);
-    write_attr(ds.get(), "units", c.unit);
-    write_attr(ds.get(), "description", c.description);
-    write_attr(ds.get(), "sampling", std::string(to_string(c.sampling)));
-    impl_->datasets.push_back(std::move(ds));
-  }
+  });
   col_bufs_.assign(columns.size(), {});
   for (auto& b : col_bufs_) b.reserve(chunk_rows_);
   time_buf_.reserve(chunk_rows_);
+  // The layout on disk before the first sample: a hard kill from here on leaves a readable file.
+  flush();
 }
 
 void Hdf5Recorder::row(SimTime t, std::span<const double> values) {
   time_buf_.push_back(t.to_seconds());
   for (std::size_t i = 0; i < values.size(); ++i) col_bufs_[i].push_back(values[i]);
   ++rows_;
-  if (time_buf_.size() >= chunk_rows_) write_buffers();
+  // The flush schedule (docs/hdf5-layout.md): every kFlushSamples samples, or at the first sample after
+  // kFlushEvents events. Both are simulated quantities, so identical runs flush at identical points and
+  // write identical bytes.
+  const std::uint64_t events = event_counter_ ? event_counter_() : 0;
+  if (time_buf_.size() >= kFlushSamples || events - events_at_flush_ >= kFlushEvents) flush();
 }
 
 void Hdf5Recorder::write_buffers() {
   if (time_buf_.empty() || !impl_->time_ds.get()) return;
   append(impl_->time_ds.get(), time_buf_, flushed_rows_);
-  for (std::size_t i = 0; i < col_bufs_.size(); ++i) {
-    append(impl_->datasets[i].get(), col_bufs_[i], flushed_rows_);
-    col_bufs_[i].clear();
-  }
-  flushed_rows_ += time_buf_.size();
-  time_buf_.clear();
+  for (std::size_t i = 0; i < col_bufs_.size(); ++i) append(impl_->datasets[i].get(), col_bufs_[i], flushed_rows_);
 }
 
 void Hdf5Recorder::flush() {
-  write_buffers();
-  check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush " + partial_);
+  const std::uint64_t from = flushed_rows_ + 1, to = flushed_rows_ + time_buf_.size();
+  const std::string what = time_buf_.empty() ? std::string("flushing to disk")
+                                             : "flushing samples " + std::to_string(from) + " to " + std::to_string(to);
+  guarded(what, [&] {
+    reserve(flush_bytes());
+    write_buffers();
+    check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush the file");
+  });
+  flushed_any_ = true;
+  flushed_rows_ += time_buf_.size();
+  time_buf_.clear();
+  for (auto& b : col_bufs_) b.clear();
+  if (event_counter_) events_at_flush_ = event_counter_();
 }
 
 void Hdf5Recorder::write_summary(const Summary& summary) {
-  const hid_t f = impl_->file.get();
-  Hid g = open_or_create_group(f, "summary");
-  Hid units = open_or_create_group(g.get(), "units");
-  Hid desc = open_or_create_group(g.get(), "descriptions");
-  for (const auto& e : summary.entries()) {
-    std::visit([&](const auto& v) { write_attr(g.get(), e.name, v); }, e.value);
-    write_attr(units.get(), e.name, e.unit);
-    write_attr(desc.get(), e.name, e.description);
-  }
+  guarded("writing /summary", [&] {
+    std::uint64_t bytes = 64 * 1024;
+    for (const auto& e : summary.entries()) bytes += 3 * (e.name.size() + e.unit.size() + e.description.size() + 64);
+    reserve(2 * bytes);
+    const hid_t f = impl_->file.get();
+    Hid g = open_or_create_group(f, "summary");
+    Hid units = open_or_create_group(g.get(), "units");
+    Hid desc = open_or_create_group(g.get(), "descriptions");
+    for (const auto& e : summary.entries()) {
+      std::visit([&](const auto& v) { write_attr(g.get(), e.name, v); }, e.value);
+      write_attr(units.get(), e.name, e.unit);
+      write_attr(desc.get(), e.name, e.description);
+    }
+  });
 }
 
 void Hdf5Recorder::close(const char* status, double end_s, const std::string& stop_reason) {
-  write_buffers();
-  const hid_t f = impl_->file.get();
-  write_attr(f, "end_s", end_s);
-  write_attr(f, "stop_reason", stop_reason);
-  write_attr(f, "status", std::string(status));
-  impl_->datasets.clear();
-  impl_->time_ds.reset();
-  impl_->timeseries.reset();
-  check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush " + partial_);
-  impl_->file.reset();
+  if (failed_) throw std::runtime_error("cannot close " + partial_ + ": an earlier write failed");
+  flush();
+  guarded("closing the file", [&] {
+    reserve(64 * 1024 + 2 * stop_reason.size());
+    const hid_t f = impl_->file.get();
+    write_attr(f, "end_s", end_s);
+    write_attr(f, "stop_reason", stop_reason);
+    write_attr(f, "status", std::string(status));
+    impl_->datasets.clear();
+    impl_->time_ds.reset();
+    impl_->timeseries.reset();
+    check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush the file");
+    if (!impl_->file.reset()) detail::fail("close the file");
+  });
   closed_ = true;
 }
 
@@ -285,142 +374,6 @@ std::string Hdf5Recorder::close_complete(double end_s, const std::string& stop_r
 std::string Hdf5Recorder::close_incomplete(double end_s, const std::string& stop_reason) {
   close("incomplete", end_s, stop_reason);
   return partial_;
-}
-
-// ---- reading (C++ API) ----------------------------------------------------------------------------------
-
-namespace {
-
-std::string attr_text(const H5::Attribute& a) {
-  const H5::DataType t = a.getDataType();
-  switch (t.getClass()) {
-    case H5T_STRING: {
-      std::string s;
-      a.read(a.getStrType(), s);
-      return s;
-    }
-    case H5T_FLOAT: {
-      double d = 0;
-      a.read(H5::PredType::NATIVE_DOUBLE, &d);
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.10g", d);
-      return buf;
-    }
-    case H5T_INTEGER: {
-      const H5::IntType it = a.getIntType();
-      if (it.getSign() == H5T_SGN_NONE) {
-        std::uint64_t u = 0;
-        a.read(H5::PredType::NATIVE_UINT64, &u);
-        return std::to_string(u);
-      }
-      std::int64_t i = 0;
-      a.read(H5::PredType::NATIVE_INT64, &i);
-      return std::to_string(i);
-    }
-    default: return "?";
-  }
-}
-
-std::map<std::string, std::string> attrs_of(const H5::H5Object& o) {
-  std::map<std::string, std::string> m;
-  const int n = o.getNumAttrs();
-  for (int i = 0; i < n; ++i) {
-    const H5::Attribute a = o.openAttribute(static_cast<unsigned>(i));
-    m[a.getName()] = attr_text(a);
-  }
-  return m;
-}
-
-void collect_series(const H5::Group& g, const std::string& prefix, OutputInfo& info) {
-  const hsize_t n = g.getNumObjs();
-  for (hsize_t i = 0; i < n; ++i) {
-    const std::string name = g.getObjnameByIdx(i);
-    const std::string path = prefix.empty() ? name : prefix + "/" + name;
-    if (g.childObjType(name) == H5O_TYPE_GROUP) {
-      collect_series(g.openGroup(name), path, info);
-    } else if (path != "time") {
-      const H5::DataSet ds = g.openDataSet(name);
-      auto a = attrs_of(ds);
-      info.series.push_back({path, a["units"], a["description"], a["sampling"]});
-    }
-  }
-}
-
-}  // namespace
-
-OutputInfo read_output_info(const std::string& path) {
-  silence_hdf5();
-  OutputInfo info;
-  try {
-    H5::H5File f(path, H5F_ACC_RDONLY);
-    const H5::Group root = f.openGroup("/");
-    info.root_attributes = attrs_of(root);
-    if (!info.root_attributes.count("dcsim_version")) throw std::runtime_error(path + " is not a dcsim output file");
-    if (f.nameExists("scenario")) {
-      const H5::DataSet sc = f.openDataSet("scenario");
-      std::string s;
-      sc.read(s, sc.getStrType());
-      info.scenario_text = s;
-    }
-    if (f.nameExists("timeseries")) {
-      const H5::Group ts = f.openGroup("timeseries");
-      if (ts.nameExists("time")) {
-        const auto t = read_series(path, "time");
-        info.samples = t.size();
-        if (!t.empty()) {
-          info.first_time_s = t.front();
-          info.last_time_s = t.back();
-        }
-      }
-      collect_series(ts, "", info);
-    }
-    if (f.nameExists("summary")) {
-      const H5::Group s = f.openGroup("summary");
-      std::map<std::string, std::string> units, desc;
-      if (s.nameExists("units")) units = attrs_of(s.openGroup("units"));
-      if (s.nameExists("descriptions")) desc = attrs_of(s.openGroup("descriptions"));
-      const int n = s.getNumAttrs();
-      for (int i = 0; i < n; ++i) {
-        const H5::Attribute a = s.openAttribute(static_cast<unsigned>(i));
-        OutputInfo::Result r;
-        r.name = a.getName();
-        const H5::DataType t = a.getDataType();
-        if (t.getClass() == H5T_FLOAT) {
-          double d = 0;
-          a.read(H5::PredType::NATIVE_DOUBLE, &d);
-          r.value = d;
-        } else if (t.getClass() == H5T_INTEGER) {
-          std::int64_t v = 0;
-          a.read(H5::PredType::NATIVE_INT64, &v);
-          r.value = v;
-        } else {
-          r.value = attr_text(a);
-        }
-        r.units = units[r.name];
-        r.description = desc[r.name];
-        info.summary.push_back(std::move(r));
-      }
-    }
-  } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot read " + path + " as HDF5: " + e.getDetailMsg());
-  }
-  return info;
-}
-
-std::vector<double> read_series(const std::string& path, const std::string& series) {
-  silence_hdf5();
-  try {
-    H5::H5File f(path, H5F_ACC_RDONLY);
-    const H5::DataSet ds = f.openDataSet("timeseries/" + series);
-    const H5::DataSpace sp = ds.getSpace();
-    hsize_t n = 0;
-    sp.getSimpleExtentDims(&n);
-    std::vector<double> v(static_cast<std::size_t>(n));
-    if (n) ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
-    return v;
-  } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot read series '" + series + "' from " + path + ": " + e.getDetailMsg());
-  }
 }
 
 }  // namespace dcsim::io

@@ -56,12 +56,12 @@ if mknod "$tmp/null" c 1 3 2>/dev/null; then
   timeout 10 "$dcsim" run "$src/scenarios/mmc.toml" -o "$tmp/null" --quiet >/dev/null 2>"$tmp/stderr"
   rc=$?
   [ $rc -eq 2 ] || fail "run -o a character device exited $rc, want 2"
-  grep -qF "null: error: cannot write the output file: $tmp/null is a character device, not a file" "$tmp/stderr" ||
+  grep -qF "null: error: cannot write the output file: $tmp/null exists and is a character device" "$tmp/stderr" ||
     fail "run -o a character device: $(cat "$tmp/stderr")"
   [ -c "$tmp/null" ] || fail "the character device was replaced"
 fi
 timeout 10 "$dcsim" run "$src/scenarios/mmc.toml" -o "$tmp/fifo.toml" --quiet >/dev/null 2>"$tmp/stderr"
-[ $? -eq 2 ] && grep -qF "is a FIFO (named pipe), not a file" "$tmp/stderr" || fail "run -o a FIFO: $(cat "$tmp/stderr")"
+[ $? -eq 2 ] && grep -qF "fifo.toml exists and is a FIFO" "$tmp/stderr" || fail "run -o a FIFO: $(cat "$tmp/stderr")"
 [ -p "$tmp/fifo.toml" ] || fail "the FIFO was replaced"
 
 # A file past the size limit (16 MiB): refused before it is parsed.
