@@ -39,15 +39,8 @@ class Scanner {
         advance(1);
       } else if (c == '#') {
         while (i_ < t_.size() && t_[i_] != '\n') advance(1);
-      } else if (c == '"' || c == '\'') {
-        skip_string();
-        segment();
-      } else if (bare_char(c)) {
-        while (i_ < t_.size() && bare_char(t_[i_])) advance(1);
-        segment();
-      } else if (c == '.') {
-        after_dot_ = run_ > 0;
-        advance(1);
+      } else if (key_token(c)) {
+        // a segment of a key, or a dot
       } else if (c == '=') {
         value_depth_ = level_ + run_;  // the key's own segments
         in_key_ = false;
@@ -111,6 +104,23 @@ class Scanner {
     after_dot_ = false;
   }
   // A key segment (or a word of a value): extends the dotted chain it follows.
+  // One token of a key: a quoted or bare segment, or a dot. False when `c` starts none.
+  bool key_token(char c) {
+    if (c == '"' || c == '\'') {
+      skip_string();
+      segment();
+    } else if (bare_char(c)) {
+      while (i_ < t_.size() && bare_char(t_[i_])) advance(1);
+      segment();
+    } else if (c == '.') {
+      after_dot_ = run_ > 0;
+      advance(1);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   void segment() {
     run_ = after_dot_ ? run_ + 1 : 1;
     after_dot_ = false;
@@ -127,19 +137,7 @@ class Scanner {
     in_key_ = true;
     reset_run();
     while (i_ < t_.size() && t_[i_] != ']' && t_[i_] != '\n') {
-      const char c = t_[i_];
-      if (c == '"' || c == '\'') {
-        skip_string();
-        segment();
-      } else if (bare_char(c)) {
-        while (i_ < t_.size() && bare_char(t_[i_])) advance(1);
-        segment();
-      } else if (c == '.') {
-        after_dot_ = run_ > 0;
-        advance(1);
-      } else {
-        advance(1);
-      }
+      if (!key_token(t_[i_])) advance(1);
     }
     level_ = run_ + (array ? 1 : 0);
     check(level_);
