@@ -114,7 +114,7 @@ JobResult execute_job(Job& job, const ExecuteOptions& opt) {
     }
     if (result.output_path.empty()) result.output_path = recorder.partial_path();
     if (recorder.failed() && !recorder.flushed_any()) {
-      // Nothing readable ever reached the disk: the stub is removed rather than left to look like results.
+      // Nothing readable ever reached the disk: the empty file is removed rather than left to look like results.
       std::error_code ec;
       std::filesystem::remove(recorder.partial_path(), ec);
       result.output_path.clear();

@@ -223,21 +223,8 @@ class Params {
   // kind, range and default are the declared key's, given explicitly.
   Params(const ConfigValue& table, std::string path);
   double quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
-  double quantity(std::string_view key, const QuantityKind& kind, double def, Range r = {}) const;
-  std::optional<double> optional_quantity(std::string_view key, const QuantityKind& kind, Range r = {}) const;
   std::vector<double> quantities(std::string_view key, const QuantityKind& kind, Range r = {}) const;
-  SimTime duration(std::string_view key, Range r) const;
-  SimTime duration(std::string_view key, SimTime def, Range r = Range::non_negative()) const;
-  std::int64_t integer(std::string_view key, std::int64_t lo, std::int64_t hi) const;
-  std::int64_t integer(std::string_view key, std::int64_t def, std::int64_t lo, std::int64_t hi) const;
-  bool boolean(std::string_view key, bool def) const;
-  std::string text(std::string_view key, std::string def) const;
-  std::int64_t datetime(std::string_view key, std::int64_t def) const;
   std::string choice(std::string_view key, std::initializer_list<std::string_view> options) const;
-  std::string choice(std::string_view key, std::initializer_list<std::string_view> options, std::string def) const;
-  Distribution distribution(std::string_view key, const QuantityKind& kind, Range values = Range::non_negative()) const;
-  Distribution distribution(std::string_view key, const QuantityKind& kind, const Distribution& def,
-                            Range values = Range::non_negative()) const;
 
   Params(const ConfigValue& table, std::string path, std::string pattern, const ParamSchema* schema);
   const ConfigValue* get(std::string_view key) const;       // marks asked + used; nullptr if absent
@@ -249,7 +236,7 @@ class Params {
   T or_derived(std::string_view key, std::string_view reader, T derived, Convert convert) const;
   // The key's value, or its declared default (nullptr when absent without one). `def_store` holds a default.
   const ConfigValue* value_or_default(std::string_view key, const ParamDef& d, ConfigValue& def_store) const;
-  Params child(const ConfigValue& v, std::string path, std::string_view key, std::string suffix) const;
+  Params child(const ConfigValue& v, std::string path, const ParamDef* d, std::string_view suffix) const;
   double to_quantity(const ConfigValue& v, std::string_view kp, const QuantityKind& kind, Range r) const;
   SimTime to_duration(const ConfigValue& v, std::string_view kp, Range r) const;
   std::int64_t to_integer(const ConfigValue& v, std::string_view kp, Range r) const;

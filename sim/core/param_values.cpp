@@ -6,23 +6,13 @@
 
 #include "sim/core/calendar.hpp"
 #include "sim/core/config.hpp"
+#include "sim/core/echo.hpp"
 #include "sim/core/param_table.hpp"
 #include "sim/core/params_text.hpp"
 
 namespace dcsim {
 
 using namespace params_text;
-
-namespace {
-
-Range int_range(std::int64_t lo, std::int64_t hi) {
-  Range r;
-  if (lo > std::numeric_limits<std::int64_t>::min()) r.lo = static_cast<double>(lo);
-  if (hi < std::numeric_limits<std::int64_t>::max()) r.hi = static_cast<double>(hi);
-  return r;
-}
-
-}  // namespace
 
 // ---- conversions (shared by scenario values and declared defaults) ---------------------------------------
 
@@ -47,7 +37,7 @@ double Params::to_quantity(const ConfigValue& v, std::string_view kp, const Quan
     fail_value(v, kp, expected, v.type_name() + " cannot hold a quantity");
   }
   if (!std::isfinite(x)) fail_value(v, kp, expected, "not a finite number");
-  if (!r.contains(x)) fail_value(v, kp, expected, "out of range: " + number(x) + " " + unit);
+  if (!r.contains(x)) fail_value(v, kp, expected, "out of range: " + echo_number(x) + " " + unit);
   return x;
 }
 
@@ -104,25 +94,12 @@ std::int64_t Params::to_datetime(const ConfigValue& v, std::string_view kp) cons
   return *t;
 }
 
-// ---- explicit reads (a distribution's own keys) ---------------------------------------------------------------------------
+// ---- explicit reads (a distribution's own keys) ----------------------------------------------------------
 
 double Params::quantity(std::string_view key, const QuantityKind& kind, Range r) const {
   (void)decl(key);
   const ConfigValue* v = get(key);
   if (!v) fail(key, a_kind(kind) + " such as " + std::string(kind.example));
-  return to_quantity(*v, key_path(key), kind, r);
-}
-
-double Params::quantity(std::string_view key, const QuantityKind& kind, double def, Range r) const {
-  (void)decl(key);
-  const ConfigValue* v = get(key);
-  return v ? to_quantity(*v, key_path(key), kind, r) : def;
-}
-
-std::optional<double> Params::optional_quantity(std::string_view key, const QuantityKind& kind, Range r) const {
-  (void)decl(key);
-  const ConfigValue* v = get(key);
-  if (!v) return std::nullopt;
   return to_quantity(*v, key_path(key), kind, r);
 }
 
@@ -132,72 +109,10 @@ std::vector<double> Params::quantities(std::string_view key, const QuantityKind&
   return to_quantities(v, key_path(key), kind, r);
 }
 
-SimTime Params::duration(std::string_view key, Range r) const {
-  (void)decl(key);
-  return to_duration(require(key, "a time such as " + std::string(qty::time.example)), key_path(key), r);
-}
-
-SimTime Params::duration(std::string_view key, SimTime def, Range r) const {
-  if (!has(key)) return def;
-  return duration(key, r);
-}
-
-std::int64_t Params::integer(std::string_view key, std::int64_t lo, std::int64_t hi) const {
-  (void)decl(key);
-  const Range r = int_range(lo, hi);
-  const std::string d = r.describe("");
-  return to_integer(require(key, "an integer" + (d.empty() ? std::string() : " " + d)), key_path(key), r);
-}
-
-std::int64_t Params::integer(std::string_view key, std::int64_t def, std::int64_t lo, std::int64_t hi) const {
-  if (!has(key)) return def;
-  return integer(key, lo, hi);
-}
-
-bool Params::boolean(std::string_view key, bool def) const {
-  if (!has(key)) return def;
-  return to_boolean(require(key, "true or false"), key_path(key));
-}
-
-std::string Params::text(std::string_view key, std::string def) const {
-  if (!has(key)) return def;
-  const ConfigValue& v = require(key, "a string");
-  if (!v.is_string()) fail(key, "a string");
-  return v.as_string();
-}
-
-std::int64_t Params::datetime(std::string_view key, std::int64_t def) const {
-  (void)decl(key);
-  const ConfigValue* v = get(key);
-  if (!v) return def;
-  return to_datetime(*v, key_path(key));
-}
-
 std::string Params::choice(std::string_view key, std::initializer_list<std::string_view> options) const {
   (void)decl(key);
   const std::vector<std::string> opts(options.begin(), options.end());
   return to_choice(require(key, "one of " + quoted_list(opts)), key_path(key), opts);
-}
-
-std::string Params::choice(std::string_view key, std::initializer_list<std::string_view> options,
-                           std::string def) const {
-  if (!has(key)) return def;
-  return choice(key, options);
-}
-
-Distribution Params::distribution(std::string_view key, const QuantityKind& kind, Range values) const {
-  (void)decl(key);
-  const ConfigValue* v = get(key);
-  if (!v) fail(key, a_kind(kind) + " or a distribution table such as { kind = \"exponential\", mean = " +
-                        std::string(kind.example) + " }");
-  return read_distribution(*v, key_path(key), kind, values);
-}
-
-Distribution Params::distribution(std::string_view key, const QuantityKind& kind, const Distribution& def,
-                                  Range values) const {
-  (void)decl(key);
-  const ConfigValue* v = get(key);
-  return v ? read_distribution(*v, key_path(key), kind, values) : def;
 }
 
 // ---- distributions ----------------------------------------------------------------------------------------

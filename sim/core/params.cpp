@@ -140,16 +140,11 @@ const ConfigValue* Params::value_or_default(std::string_view key, const ParamDef
   return &store;
 }
 
-Params Params::child(const ConfigValue& v, std::string path, std::string_view key, std::string suffix) const {
-  std::string pat;
-  if (schema_) {
-    const ParamDef* d = schema_->resolve(pattern_, key);
-    // An undeclared key (lenient schema): this table's pattern and the key, not the element's indexed path.
-    pat = d ? normalize_pattern(d->key) : (pattern_.empty() ? std::string(key) : pattern_ + "." + std::string(key));
-  } else {
-    pat = strip_indices(path);
-  }
-  Params c(v, std::move(path), pat + suffix, schema_);
+Params Params::child(const ConfigValue& v, std::string path, const ParamDef* d, std::string_view suffix) const {
+  // A declared table's pattern; without a schema (a distribution's own table) the path without indices.
+  std::string pat = d ? normalize_pattern(d->key) : strip_indices(path);
+  pat += suffix;
+  Params c(v, std::move(path), std::move(pat), schema_);
   c.files_ = files_;
   return c;
 }
@@ -250,17 +245,15 @@ std::int64_t Params::integer_or(std::string_view key, std::int64_t derived) cons
 }
 
 bool Params::boolean(std::string_view key) const {
-  const ParamDef* d = decl(key);
   ConfigValue store;
-  const ConfigValue* v = d ? value_or_default(key, *d, store) : get(key);
+  const ConfigValue* v = value_or_default(key, declared(key), store);
   if (!v) fail(key, "true or false");
   return to_boolean(*v, key_path(key));
 }
 
 std::string Params::text(std::string_view key) const {
-  const ParamDef* d = decl(key);
   ConfigValue store;
-  const ConfigValue* v = d ? value_or_default(key, *d, store) : get(key);
+  const ConfigValue* v = value_or_default(key, declared(key), store);
   if (!v || !v->is_string()) fail(key, "a string");
   return v->as_string();
 }
@@ -352,28 +345,28 @@ Distribution Params::distribution_or(std::string_view key, const Distribution& d
 // ---- tables -----------------------------------------------------------------------------------------------
 
 Params Params::table(std::string_view key) const {
-  (void)decl(key);
+  const ParamDef* d = decl(key);
   const ConfigValue& v = require(key, "a table");
   if (!v.is_table()) fail(key, "a table");
-  return child(v, key_path(key), key, "");
+  return child(v, key_path(key), d, "");
 }
 
 std::optional<Params> Params::optional_table(std::string_view key) const {
-  (void)decl(key);
+  const ParamDef* d = decl(key);
   const ConfigValue* v = get(key);
   if (!v) return std::nullopt;
   if (!v->is_table()) fail(key, "a table");
-  return child(*v, key_path(key), key, "");
+  return child(*v, key_path(key), d, "");
 }
 
 std::vector<Params> Params::tables(std::string_view key) const {
-  (void)decl(key);
+  const ParamDef* d = decl(key);
   const ConfigValue* v = get(key);
   std::vector<Params> out;
   if (!v) return out;
   if (v->is_table()) {
     // A single table where an array of tables is expected: accept it as one element.
-    out.push_back(child(*v, key_path(key), key, "[]"));
+    out.push_back(child(*v, key_path(key), d, "[]"));
     return out;
   }
   if (!v->is_array()) fail(key, "an array of tables ([[" + key_path(key) + "]])");
@@ -381,7 +374,7 @@ std::vector<Params> Params::tables(std::string_view key) const {
     const ConfigValue& e = v->items()[i];
     const std::string kp = key_path(key) + "[" + std::to_string(i) + "]";
     if (!e.is_table()) fail_value(e, kp, "a table");
-    out.push_back(child(e, kp, key, "[]"));
+    out.push_back(child(e, kp, d, "[]"));
   }
   return out;
 }

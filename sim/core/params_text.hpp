@@ -1,7 +1,6 @@
 // Wording shared by the parameter readers' messages (internal to params.cpp and param_values.cpp).
 #pragma once
 
-#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,12 +8,6 @@
 #include "sim/core/units.hpp"
 
 namespace dcsim::params_text {
-
-inline std::string number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
 
 // "\"a\", \"b\", \"c\"".
 inline std::string quoted_list(const std::vector<std::string>& options) {
@@ -27,9 +20,6 @@ inline std::string quoted_list(const std::vector<std::string>& options) {
 }
 
 // "a power", "an energy".
-inline std::string a_kind(const QuantityKind& k) {
-  const bool vowel = std::string_view("aeiou").find(k.name.front()) != std::string_view::npos;
-  return (vowel ? "an " : "a ") + std::string(k.name);
-}
+inline std::string a_kind(const QuantityKind& k) { return with_article(k.name); }
 
 }  // namespace dcsim::params_text

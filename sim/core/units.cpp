@@ -148,11 +148,6 @@ Unit parse_factor(std::string_view f, std::string_view whole) {
   return u;
 }
 
-std::string with_article(std::string_view noun) {
-  const bool vowel = !noun.empty() && std::string_view("aeiouAEIOU").find(noun.front()) != std::string_view::npos;
-  return (vowel ? "an " : "a ") + std::string(noun);
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -160,6 +155,11 @@ std::string_view trim(std::string_view s) {
 }
 
 }  // namespace
+
+std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiouAEIOU").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
 
 Unit parse_unit(std::string_view text) {
   const std::string_view whole = trim(text);

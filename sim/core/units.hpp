@@ -81,6 +81,9 @@ inline constexpr QuantityKind density{"density", {-3, 1, 0, 0}, "kg/m3", 1.0, fa
 // canonical unit. Throws UnitError whose message says what was expected.
 double parse_quantity(std::string_view text, const QuantityKind& kind);
 
+// "a power", "an energy": a noun with its indefinite article, for messages.
+std::string with_article(std::string_view noun);
+
 // A short rendering of a dimension in SI base units, for messages: "kg·m²/s³".
 std::string to_string(const Dimension& d);
 // The name of the quantity kind with this dimension, or "" if none of the common ones.
