@@ -2,10 +2,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
 
 #include "sim/core/echo.hpp"
 #include "sim/core/input_file.hpp"
+#include "sim/core/input_limits.hpp"
 
 namespace dcsim {
 
@@ -36,18 +36,19 @@ double CsvRow::number(std::size_t i, std::string_view what) const {
 }
 
 void read_csv(const std::string& path, const std::function<void(const CsvRow&)>& row) {
-  // A directory, a device or a FIFO is refused before it is opened (a FIFO would block, a device not end).
-  if (const std::string why = input_file_problem(path); !why.empty()) throw ConfigError(SourceLoc{path, 0, 0}, "the file " + why);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(SourceLoc{path, 0, 0}, "cannot open the file");
+  // Opened once with its kind checked: a directory, a device or a FIFO is refused (a FIFO would block, a
+  // device not end); lines and their number are bounded (a binary file is not read into memory whole).
+  InputLines in(path, "file");
   CsvRow r;
   r.file_ = &path;
   std::string line;
-  std::uint32_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
+  while (in.next(line, limits::kMaxCsvLineBytes)) {
+    if (in.line_number() > limits::kMaxCsvLines) {
+      throw ConfigError(SourceLoc{path, static_cast<std::uint32_t>(in.line_number()), 1},
+                        "more lines than the limit of " + std::to_string(limits::kMaxCsvLines));
+    }
+    const auto n = static_cast<std::uint32_t>(in.line_number());
     if (n == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // a UTF-8 byte-order mark
-    if (!line.empty() && line.back() == '\r') line.pop_back();
     std::size_t first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == '#') continue;
     r.line_ = n;
@@ -92,7 +93,6 @@ void read_csv(const std::string& path, const std::function<void(const CsvRow&)>&
     }
     row(r);
   }
-  if (in.bad()) throw ConfigError(SourceLoc{path, n, 0}, "read error");
 }
 
 }  // namespace dcsim

@@ -1,8 +1,8 @@
 // Reading CSV input files (request traces, rate profiles, weather series) with errors that point at the
 // file, line and column. Comma-separated; fields may be double-quoted ("" inside quotes is a quote);
 // blank lines and lines starting with '#' are skipped; spaces around fields are trimmed. A UTF-8 byte-order
-// mark at the start of the file and CRLF line ends are accepted. Messages echo fields
-// bounded (echo.hpp).
+// mark at the start of the file and CRLF or lone CR line ends are accepted. A line is at most 1 MiB and a
+// file at most 1e8 lines (input_limits.hpp). Messages echo fields bounded (echo.hpp).
 #pragma once
 
 #include <cstdint>

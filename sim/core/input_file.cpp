@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <limits>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -60,6 +62,10 @@ int open_regular(const std::string& path, std::string& why, off_t& size) {
   return fd;
 }
 
+std::uint32_t line_loc(std::uint64_t n) {
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(n, std::numeric_limits<std::uint32_t>::max()));
+}
+
 std::string mib(std::size_t bytes) {
   return bytes % (1u << 20) == 0 ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes) + " bytes";
 }
@@ -107,6 +113,72 @@ std::string read_input_file(const std::string& path, std::size_t max_bytes, cons
   if (got > max_bytes) throw ConfigError(loc, "the " + what + " is larger than the limit of " + mib(max_bytes));
   text.resize(got);
   return text;
+}
+
+InputLines::InputLines(const std::string& path, const std::string& what) : path_(path), buf_(1u << 16) {
+  std::string why;
+  off_t size = 0;
+  fd_ = open_regular(path, why, size);
+  if (fd_ < 0) throw ConfigError(SourceLoc{path, 0, 0}, "the " + what + " " + why);
+}
+
+InputLines::~InputLines() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool InputLines::fill() {
+  if (eof_) return false;
+  while (true) {
+    const ssize_t n = ::read(fd_, buf_.data(), buf_.size());
+    if (n > 0) {
+      pos_ = 0;
+      end_ = static_cast<std::size_t>(n);
+      return true;
+    }
+    if (n == 0) {
+      eof_ = true;
+      return false;
+    }
+    if (errno == EINTR || errno == EAGAIN) continue;
+    throw ConfigError(SourceLoc{path_, line_loc(line_ + 1), 0},
+                      std::string("read error: ") + std::strerror(errno));
+  }
+}
+
+bool InputLines::next(std::string& line, std::size_t max_bytes) {
+  line.clear();
+  bool any = false;
+  while (true) {
+    if (pos_ == end_ && !fill()) {
+      if (!any) return false;
+      break;
+    }
+    if (skip_lf_) {
+      skip_lf_ = false;
+      if (buf_[pos_] == '\n') {
+        ++pos_;
+        continue;
+      }
+    }
+    any = true;
+    const char* b = buf_.data() + pos_;
+    const char* e = buf_.data() + end_;
+    const char* stop = b;
+    while (stop != e && *stop != '\n' && *stop != '\r') ++stop;
+    if (line.size() + static_cast<std::size_t>(stop - b) > max_bytes) {
+      throw ConfigError(SourceLoc{path_, line_loc(line_ + 1), 1},
+                        "a line longer than the limit of " + mib(max_bytes) + " (is this a text file?)");
+    }
+    line.append(b, stop);
+    pos_ += static_cast<std::size_t>(stop - b);
+    if (stop != e) {
+      skip_lf_ = *stop == '\r';
+      ++pos_;
+      break;
+    }
+  }
+  ++line_;
+  return true;
 }
 
 }  // namespace dcsim

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace dcsim {
 
@@ -16,5 +18,32 @@ std::string input_file_problem(const std::string& path);
 // The whole content of the regular file `path`, at most `max_bytes` long. Throws ConfigError naming the
 // file and the problem (one of the above, or the size limit).
 std::string read_input_file(const std::string& path, std::size_t max_bytes, const std::string& what);
+
+// A regular input file read line by line. It is opened once, with the checks above made on the open
+// descriptor (nothing can swap the file between the check and the read). A line ends at "\n", "\r\n" or a
+// lone "\r" (files from old Mac tools).
+class InputLines {
+ public:
+  // Throws ConfigError naming the file and why it cannot be used ("the <what> is a directory").
+  InputLines(const std::string& path, const std::string& what);
+  ~InputLines();
+  InputLines(const InputLines&) = delete;
+  InputLines& operator=(const InputLines&) = delete;
+
+  // The next line, without its end, into `line`; false at the end of the file. Throws ConfigError for a
+  // line longer than `max_bytes` or a read error.
+  bool next(std::string& line, std::size_t max_bytes);
+  // The number of the line `next` returned last (1-based).
+  std::uint64_t line_number() const noexcept { return line_; }
+
+ private:
+  bool fill();
+  std::string path_;
+  int fd_ = -1;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0, end_ = 0;
+  bool eof_ = false, skip_lf_ = false;
+  std::uint64_t line_ = 0;
+};
 
 }  // namespace dcsim

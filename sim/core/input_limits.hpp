@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace dcsim::limits {
 
@@ -14,5 +15,7 @@ inline constexpr std::size_t kMaxKeyPathLength = 1024;        // a whole key pat
 inline constexpr std::size_t kMaxKeysPerTable = 500'000;
 inline constexpr std::size_t kMaxArrayLength = 1'000'000;
 inline constexpr std::size_t kMaxStringBytes = 1u << 20;      // 1 MiB in one string value
+inline constexpr std::size_t kMaxCsvLineBytes = 1u << 20;     // one line of a CSV or EPW file
+inline constexpr std::uint64_t kMaxCsvLines = 100'000'000;    // lines of one CSV file (a trace of 1e8 requests)
 
 }  // namespace dcsim::limits

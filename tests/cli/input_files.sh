@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CSV and EPW input files written by other tools: a UTF-8 byte-order mark and CRLF line ends are read as
+# CSV and EPW input files written by other tools: a UTF-8 byte-order mark, CRLF and lone-CR line ends are read as
 # the same file without them (they used to give "the first column must be 'time_s'" for a header that is
 # time_s), and a malformed row in such a file is still located at the right line and column.
 # usage: input_files.sh DCSIM
@@ -10,7 +10,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 bom=$'\xef\xbb\xbf'
 
-# variant NAME MODE < text: writes $tmp/NAME with a BOM (bom), CRLF ends (crlf), both (both) or neither (plain).
+# variant NAME MODE < text: writes $tmp/NAME with a BOM (bom), CRLF ends (crlf), both (both), lone CR ends
+# (cr, as old Mac tools write) or none of these (plain).
 variant() {
   local text
   text=$(cat)
@@ -20,6 +21,8 @@ variant() {
   esac
   if [ "$2" = crlf ] || [ "$2" = both ]; then
     printf '%s\n' "$text" | sed 's/$/\r/' >>"$tmp/$1"
+  elif [ "$2" = cr ]; then
+    printf '%s\n' "$text" | tr '\n' '\r' >>"$tmp/$1"
   else
     printf '%s\n' "$text" >>"$tmp/$1"
   fi
@@ -31,7 +34,7 @@ name = "image"
 name = "all"
 share = 1'
 
-for mode in plain bom crlf both; do
+for mode in plain bom crlf both cr; do
   # A trace: every row replayed, whichever way the file is written.
   variant trace.csv $mode <<'CSV'
 time_s,class,tier,size
@@ -87,4 +90,14 @@ CSV
   grep -q 'epw = "weather.epw"' "$tmp/epw.toml" || fail "could not build the EPW scenario"
   "$dcsim" validate "$tmp/epw.toml" >"$tmp/stdout" 2>"$tmp/stderr" || fail "$mode EPW: $(cat "$tmp/stderr")"
 done
-echo "ok: BOM and CRLF variants of traces, rate profiles and EPW files"
+
+# A binary file named as a trace (no line end for megabytes) is refused at its first line, without
+# reading it whole into memory.
+head -c $((3 << 20)) /dev/urandom | tr -d '\n\r' >"$tmp/binary.csv"
+printf '[simulation]\nduration = "1 min"\n[workload]\ntrace = "binary.csv"\n%s\n' "$workload" >"$tmp/binary.toml"
+"$dcsim" validate "$tmp/binary.toml" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+[ $rc -eq 2 ] || fail "binary trace: exit $rc, want 2"
+grep -qF "binary.csv:1:1: error: a line longer than the limit of 1 MiB (is this a text file?)" "$tmp/stderr" ||
+  fail "binary trace: $(cat "$tmp/stderr")"
+echo "ok: BOM, CRLF and CR variants of traces, rate profiles and EPW files; a binary trace refused at line 1"
