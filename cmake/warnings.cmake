@@ -22,6 +22,16 @@ if(DCSIM_SANITIZE)
     target_compile_options(dcsim_options INTERFACE -Wno-maybe-uninitialized)
   endif()
 endif()
+if(DCSIM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "DCSIM_FUZZ needs clang (libFuzzer): use the preset `fuzz`.")
+  endif()
+  # Coverage instrumentation for libFuzzer in every library, with ASan + UBSan halting on the first report;
+  # the fuzz targets themselves link -fsanitize=fuzzer (fuzz/CMakeLists.txt).
+  target_compile_options(dcsim_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                 -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(dcsim_options INTERFACE -fsanitize=address,undefined)
+endif()
 if(DCSIM_TSAN)
   # ThreadSanitizer for the tests that run simulations on several threads (preset `tsan`).
   target_compile_options(dcsim_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)

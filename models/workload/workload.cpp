@@ -107,6 +107,63 @@ std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<s
   return out;
 }
 
+RateProfile load_rate_profile(const std::string& path, const std::vector<std::string>& class_names) {
+  RateProfile prof;
+  std::vector<int>& col_of_class = prof.column_of_class;
+  col_of_class.assign(class_names.size(), -1);
+  std::vector<double>& times = prof.times;
+  std::vector<std::vector<double>>& cols = prof.columns;
+  std::vector<std::string> col_names;
+  bool header = true;
+  read_csv(path, [&](const CsvRow& r) {
+    if (header) {
+      header = false;
+      if (r.text(0) != "time_s" && r.text(0) != "time") {
+        r.fail(0, "the first column must be 'time_s', found \"" + r.shown(0) + "\"");
+      }
+      for (std::size_t i = 1; i < r.size(); ++i) {
+        const std::size_t c = index_of(class_names, r.text(i));
+        if (c == class_names.size()) {
+          std::string hint = did_you_mean_hint(r.text(i), class_names);
+          if (!hint.empty()) hint = " (" + hint + ")";
+          r.fail(i, "column '" + r.shown(i) + "' is not a workload class" + hint);
+        }
+        if (col_of_class[c] >= 0) {
+          r.fail(i, "column '" + r.shown(i) + "' appears twice (first as column " +
+                        std::to_string(col_of_class[c] + 2) + "): give each class one column");
+        }
+        col_of_class[c] = static_cast<int>(i - 1);
+        col_names.push_back(r.text(i));
+      }
+      cols.assign(r.size() - 1, {});
+      return;
+    }
+    if (r.size() != cols.size() + 1) {
+      r.fail(std::min(r.size(), cols.size() + 1) - 1,
+             "expected " + std::to_string(cols.size() + 1) + " columns, found " + std::to_string(r.size()));
+    }
+    const double t = r.number(0, "time_s");
+    if (!(std::abs(t) <= kMaxTimeS)) {
+      r.fail(0, "column 'time_s': expected a time in [-9.2e9, 9.2e9] s (the simulation's range, about 292 years), found " +
+                    r.shown(0));
+    }
+    if (!times.empty() && t <= times.back()) {
+      r.fail(0, "times must increase (the profile must be sorted by time): " + r.shown(0) + " s comes after " +
+                    echo_number(times.back()) + " s");
+    }
+    times.push_back(t);
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      const double v = r.number(i + 1, col_names[i]);
+      if (v < 0 || v > 1e9) {
+        r.fail(i + 1, "column '" + echo(col_names[i]) + "': expected a rate in [0, 1e9] requests/s, found " + r.shown(i + 1));
+      }
+      cols[i].push_back(v);
+    }
+  });
+  if (times.empty()) throw ConfigError(SourceLoc{path, 0, 0}, "the rate profile has no data rows");
+  return prof;
+}
+
 WorkloadModel::~WorkloadModel() = default;
 
 WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const RandomStreams& streams)
@@ -204,63 +261,12 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
 
   // Rate profile: columns named after classes.
   if (p.has("rate_profile")) {
-    const std::string path = p.file_path("rate_profile");
-    std::vector<int> col_of_class(classes_.size(), -1);
-    std::vector<double> times;
-    std::vector<std::vector<double>> cols;
-    std::vector<std::string> col_names;
-    bool header = true;
-    read_csv(path, [&](const CsvRow& r) {
-      if (header) {
-        header = false;
-        if (r.text(0) != "time_s" && r.text(0) != "time") {
-          r.fail(0, "the first column must be 'time_s', found \"" + r.shown(0) + "\"");
-        }
-        for (std::size_t i = 1; i < r.size(); ++i) {
-          const std::size_t c = index_of(class_names, r.text(i));
-          if (c == class_names.size()) {
-            std::string hint = did_you_mean_hint(r.text(i), class_names);
-            if (!hint.empty()) hint = " (" + hint + ")";
-            r.fail(i, "column '" + r.shown(i) + "' is not a workload class" + hint);
-          }
-          if (col_of_class[c] >= 0) {
-            r.fail(i, "column '" + r.shown(i) + "' appears twice (first as column " +
-                          std::to_string(col_of_class[c] + 2) + "): give each class one column");
-          }
-          col_of_class[c] = static_cast<int>(i - 1);
-          col_names.push_back(r.text(i));
-        }
-        cols.assign(r.size() - 1, {});
-        return;
-      }
-      if (r.size() != cols.size() + 1) {
-        r.fail(std::min(r.size(), cols.size() + 1) - 1,
-               "expected " + std::to_string(cols.size() + 1) + " columns, found " + std::to_string(r.size()));
-      }
-      const double t = r.number(0, "time_s");
-      if (!(std::abs(t) <= kMaxTimeS)) {
-        r.fail(0, "column 'time_s': expected a time in [-9.2e9, 9.2e9] s (the simulation's range, about 292 years), found " +
-                      r.shown(0));
-      }
-      if (!times.empty() && t <= times.back()) {
-        r.fail(0, "times must increase (the profile must be sorted by time): " + r.shown(0) + " s comes after " +
-                      echo_number(times.back()) + " s");
-      }
-      times.push_back(t);
-      for (std::size_t i = 0; i < cols.size(); ++i) {
-        const double v = r.number(i + 1, col_names[i]);
-        if (v < 0 || v > 1e9) {
-          r.fail(i + 1, "column '" + echo(col_names[i]) + "': expected a rate in [0, 1e9] requests/s, found " + r.shown(i + 1));
-        }
-        cols[i].push_back(v);
-      }
-    });
-    if (times.empty()) throw ConfigError(SourceLoc{path, 0, 0}, "the rate profile has no data rows");
+    const RateProfile prof = load_rate_profile(p.file_path("rate_profile"), class_names);
     profile_.resize(classes_.size());
     for (std::size_t c = 0; c < classes_.size(); ++c) {
-      if (col_of_class[c] < 0) continue;
-      classes_[c].profile_column = col_of_class[c];
-      profile_[c] = std::make_unique<PiecewiseLinear>(times, cols[static_cast<std::size_t>(col_of_class[c])]);
+      if (prof.column_of_class[c] < 0) continue;
+      classes_[c].profile_column = prof.column_of_class[c];
+      profile_[c] = std::make_unique<PiecewiseLinear>(prof.times, prof.columns[static_cast<std::size_t>(prof.column_of_class[c])]);
     }
   }
   profile_.resize(classes_.size());

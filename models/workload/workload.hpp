@@ -67,6 +67,18 @@ struct TraceRecord {
 std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<std::string>& classes,
                                     const std::vector<std::string>& tiers);
 
+// A rate profile as read: the knot times (increasing, within SimTime's range) and, for each column after
+// time_s, the requests/s of one class at those times (in [0, 1e9]).
+struct RateProfile {
+  std::vector<double> times;
+  std::vector<int> column_of_class;  // per class of `classes`: its column in `columns`, or -1 if none
+  std::vector<std::vector<double>> columns;
+};
+
+// Loads a rate profile: a header time_s,<class>,<class>... naming classes of `classes` (each at most once),
+// then at least one row. Throws ConfigError with file, line and column; read whole before the run starts.
+RateProfile load_rate_profile(const std::string& path, const std::vector<std::string>& classes);
+
 class WorkloadModel final : public Model, public RequestSource {
  public:
   // Builds the workload from [workload]; throws ConfigError.

@@ -115,11 +115,13 @@ std::string read_input_file(const std::string& path, std::size_t max_bytes, cons
   return text;
 }
 
-InputLines::InputLines(const std::string& path, const std::string& what) : path_(path), buf_(1u << 16) {
+InputLines::InputLines(const std::string& path, const std::string& what) : path_(path) {
   std::string why;
   off_t size = 0;
   fd_ = open_regular(path, why, size);
   if (fd_ < 0) throw ConfigError(SourceLoc{path, 0, 0}, "the " + what + " " + why);
+  // Reads of up to 64 KiB; a small file gets a buffer of its size (plus the byte that sees its end).
+  buf_.resize(static_cast<std::size_t>(std::clamp<off_t>(size + 1, 256, 1 << 16)));
 }
 
 InputLines::~InputLines() {

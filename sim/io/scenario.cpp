@@ -118,7 +118,8 @@ ConfigValue parse_document(const std::string& text, const std::string& source_na
     return convert_table(t, SourceLoc{source_name, 1, 1}, source_name, "", 0);
   } catch (const toml::parse_error& e) {
     const SourceLoc loc = loc_of(e.source(), source_name);
-    throw ConfigError(loc, "TOML syntax: " + std::string(e.description()));
+    // toml++ quotes what it saw verbatim: control characters are escaped and the text bounded (echo.hpp).
+    throw ConfigError(loc, "TOML syntax: " + echo(e.description(), 4 * kEchoChars));
   }
 }
 
@@ -195,6 +196,13 @@ void apply_override(ConfigValue& root, const std::string& assignment) {
     throw ConfigError(loc, "a control character (" + echo(std::string_view(&*ctl, 1)) + ", " + code +
                                ") at character " + std::to_string(ctl - assignment.begin() + 1) +
                                " of the override: write one key.path=value per --set, on one line");
+  }
+  // The resolved scenario is TOML, which is UTF-8: a byte that is not would make it unreadable.
+  if (const std::size_t bad = invalid_utf8_at(assignment); bad != std::string_view::npos) {
+    char code[8];
+    std::snprintf(code, sizeof code, "0x%02x", static_cast<unsigned>(static_cast<unsigned char>(assignment[bad])));
+    throw ConfigError(loc, std::string("a byte that is not UTF-8 (") + code + ") at byte " + std::to_string(bad + 1) +
+                               " of the override: write keys and values as UTF-8 text");
   }
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {

@@ -43,6 +43,9 @@ refuse 'error: a control character (\n, 0x0a) at character 14 of the override' -
 refuse 'a control character (\t, 0x09) at character 4 of the override' --set $'mmc\t.servers=8'
 refuse 'a control character (\x7f, 0x7f)' --set $'mmc.servers=8\x7f'
 refuse 'a control character (\r, 0x0d)' --set $'simulation.duration="1 h"\r'
+# A byte that is not UTF-8 would make the resolved scenario in the output file unreadable (found by fuzzing).
+refuse 'a byte that is not UTF-8 (0xce) at byte 24 of the override' --set $'workload.rate_profile=/\xcetmp'
+refuse 'a byte that is not UTF-8 (0xc0)' --set $'simulation.duration="\xc0\xaf1 h"'
 
 # A 20,000-character value is echoed in at most a line's worth.
 big=$(head -c 20000 /dev/zero | tr '\0' 9)

@@ -76,6 +76,34 @@ TEST_CASE("echo cuts long text to its cap with an ellipsis and never splits a UT
   CHECK(nl == [] { std::string x; for (int i = 0; i < 28; ++i) x += "\\n"; return x + "..."; }());
 }
 
+TEST_CASE("echo escapes bytes that are not UTF-8, so that a message is always valid UTF-8", "[echo]") {
+  CHECK(echo("caf\xc3\xa9") == "caf\xc3\xa9");              // é is shown as it is
+  CHECK(echo("/\xcetmp") == "/\\xcetmp");                   // a lead byte without its continuation
+  CHECK(echo("\x80") == "\\x80");                          // a continuation byte alone
+  CHECK(echo("\xc0\xaf") == "\\xc0\\xaf");                 // an overlong '/'
+  CHECK(echo("\xed\xa0\x80") == "\\xed\\xa0\\x80");        // a surrogate
+  CHECK(echo("\xf4\x90\x80\x80").substr(0, 4) == "\\xf4");    // above U+10FFFF
+  CHECK(echo("\xf0\x9f\x98\x80") == "\xf0\x9f\x98\x80");     // U+1F600 is fine
+  CHECK(invalid_utf8_at(echo(std::string("\xff\xfe\xc3", 3))) == std::string_view::npos);
+  // An escaped byte counts as the four characters it prints.
+  CHECK(echo(std::string(20, '\xff'), 12) == "\\xff\\xff...");
+}
+
+TEST_CASE("invalid_utf8_at finds the first byte that does not begin a well-formed UTF-8 sequence", "[echo]") {
+  CHECK(invalid_utf8_at("") == std::string_view::npos);
+  CHECK(invalid_utf8_at("plain ascii = 1") == std::string_view::npos);
+  CHECK(invalid_utf8_at("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") == std::string_view::npos);  // é € 😀
+  CHECK(invalid_utf8_at("ab\xce") == 2);             // truncated at the end
+  CHECK(invalid_utf8_at("ab\xcetmp") == 2);          // lead byte, then ASCII
+  CHECK(invalid_utf8_at("\xc1\xbf") == 0);           // overlong two-byte form
+  CHECK(invalid_utf8_at("x\xe0\x80\x80") == 1);      // overlong three-byte form
+  CHECK(invalid_utf8_at("x\xed\xbf\xbf") == 1);      // a surrogate
+  CHECK(invalid_utf8_at("\xf4\x8f\xbf\xbf") == std::string_view::npos);  // U+10FFFF, the last
+  CHECK(invalid_utf8_at("\xf4\x90\x80\x80") == 0);  // beyond it
+  CHECK(invalid_utf8_at("\xf5\x80\x80\x80") == 0);
+  CHECK(invalid_utf8_at("a\xbf") == 1);              // a continuation byte alone
+}
+
 TEST_CASE("numbers in messages are at most ten significant digits", "[echo]") {
   CHECK(echo_number(1e300) == "1e+300");
   CHECK(echo_number(0.1) == "0.1");

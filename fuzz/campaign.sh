@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# A bounded fuzzing campaign: runs FUZZER for SECONDS from the seed directories into CORPUS (kept between
+# runs), with libFuzzer's limits of 1 s and 2 GiB per input. Any crash, hang, leak, sanitizer report or
+# broken contract stops it with a non-zero exit and leaves the input in CORPUS/../artifacts/.
+# usage: campaign.sh FUZZER CORPUS SECONDS "DICT_ARGS" SEED_DIR...
+set -euo pipefail
+fuzzer=$1 corpus=$2 seconds=$3 dict=$4
+shift 4
+mkdir -p "$corpus" "$corpus/../artifacts"
+seeds=()
+for d in "$@"; do [ -d "$d" ] && seeds+=("$d"); done
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# shellcheck disable=SC2086 # DICT_ARGS is empty or one -dict= argument
+if ! "$fuzzer" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -print_final_stats=1 \
+     -artifact_prefix="$corpus/../artifacts/$(basename "$fuzzer")-" $dict "$corpus" "${seeds[@]}" >"$log" 2>&1; then
+  tail -60 "$log"
+  exit 1
+fi
+grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)" "$log" || tail -5 "$log"
