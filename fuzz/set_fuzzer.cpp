@@ -1,6 +1,6 @@
 // Fuzz target: the `--set KEY=VALUE` parser. Each line of the input is one assignment, applied in order to
-// the parsed tree of a small scenario with every model section (set_base.toml: the surge fleet in
-// miniature), as `dcsim run --set ...` applies them: key paths with array indices, values parsed as TOML
+// the parsed tree of a small scenario with the shapes of a real one (set_base.toml), as `dcsim run --set ...`
+// applies them: key paths with array indices, values parsed as TOML
 // or taken as text, new tables and replaced values, the depth and size limits. Applying must succeed or be
 // refused with one well-formed ConfigError; and the resolved text written to the output file must read
 // back to the same tree (the resolved scenario reproduces the run). What the models make of the values is

@@ -43,8 +43,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string SourceLoc::to_string() const {
-  if (line == 0) return file;
-  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  // A file name is shown escaped and bounded like any echoed text, with room for long absolute paths.
+  const std::string f = echo(file, kEchoFileChars);
+  if (line == 0) return f;
+  return f + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
 ConfigError::ConfigError(SourceLoc loc, std::string key_path, std::string expected, std::string found,

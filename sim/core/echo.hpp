@@ -13,6 +13,8 @@ namespace dcsim {
 inline constexpr std::size_t kEchoChars = 60;
 // How many characters of a key path a message shows (paths are longer than values but still bounded).
 inline constexpr std::size_t kEchoPathChars = 120;
+// How many characters of a file name a message's location shows.
+inline constexpr std::size_t kEchoFileChars = 400;
 // The longest name a scenario may give a site, cluster, class, tier, loop or other named thing.
 inline constexpr std::size_t kMaxNameChars = 64;
 

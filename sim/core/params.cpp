@@ -321,7 +321,7 @@ std::string Params::file_path(std::string_view key) const {
     resolved = (std::filesystem::path(l.file).parent_path() / fp).lexically_normal().string();
   }
   // Missing, a directory, a device or FIFO, unreadable: each says which.
-  if (const std::string why = input_file_problem(resolved); !why.empty()) fail(key, "a readable file", resolved + " " + why);
+  if (const std::string why = input_file_problem(resolved); !why.empty()) fail(key, "a readable file", echo(resolved, kEchoFileChars) + " " + why);
   if (files_) files_->push_back(resolved);
   return resolved;
 }
