@@ -10,6 +10,7 @@ packages=(
   libhdf5-dev hdf5-tools
   catch2 libtomlplusplus-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
+  clang libclang-rt-14-dev
 )
 if [[ "${1:-}" == "--with-cluster" ]]; then
   packages+=(openmpi-bin libopenmpi-dev slurm-wlm munge)

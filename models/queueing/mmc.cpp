@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "models/queueing/erlang.hpp"
+#include "sim/core/echo.hpp"
 
 namespace dcsim::queueing {
 
@@ -45,6 +46,20 @@ MMcModel::MMcModel(std::string name, const MMcParams& params, SimTime expected_m
       batch_size_(std::max<std::uint64_t>(
           1, static_cast<std::uint64_t>(params.arrival_rate * expected_measured_span.to_seconds() / 32.0))),
       wait_batches_(batch_size_) {}
+
+void MMcModel::estimate(RunEstimate& e, SimTime duration) const {
+  // Every arrival is an event and so is every departure. The queue holds what arrives faster than the c
+  // servers clear it: nothing lasting when λ < cμ, else (λ − cμ)·T by the end; at most K − c with a capacity.
+  const double lambda = p_.arrival_rate, cmu = static_cast<double>(p_.servers) * p_.service_rate;
+  double waiting = lambda < cmu ? 0.0 : (lambda - cmu) * duration.to_seconds();
+  if (p_.capacity) waiting = std::min(waiting, static_cast<double>(*p_.capacity - p_.servers));
+  const double per_customer = sizeof(SimTime) + 32.0;  // the queue's slot and its event-set entry
+  e.add({.key = name_ + ".arrival_rate",
+         .what = "the arrivals and departures of " + name_ + " at " + echo_number(lambda) + " /s" +
+                 (waiting > 0 ? ", its queue growing to " + echo_number(std::round(waiting)) : ""),
+         .events_per_s = 2 * lambda,
+         .bytes = waiting * per_customer});
+}
 
 void MMcModel::start(Engine& engine) {
   engine_ = &engine;

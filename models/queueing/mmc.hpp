@@ -41,6 +41,7 @@ class MMcModel final : public Model {
   void on_warmup_end(SimTime now) override;
   void finish(SimTime now, Summary& summary) override;
   void check_invariants(SimTime now) const override;
+  void estimate(RunEstimate& e, SimTime duration) const override;
 
   // Measured figures, for tests.
   const Tally& waits() const noexcept { return wait_tally_; }

@@ -29,6 +29,7 @@ namespace dcsim::serving {
 
 struct ServingModel::Impl {
   ServingModel* self = nullptr;
+  const workload::RequestSource* source = nullptr;  // the workload, for the pre-run estimate
   double horizon_s = 0;
   Engine* engine = nullptr;
   std::vector<std::string> class_names, tier_names;

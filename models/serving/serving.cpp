@@ -30,6 +30,7 @@ ServingModel::ServingModel(const Params& root, const sites::Layout& layout, cons
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.self = this;
+  m.source = &wl;
   m.horizon_s = rs.duration.to_seconds();
   for (std::size_t c = 0; c < wl.class_count(); ++c) m.class_names.push_back(wl.class_name(c));
   for (std::size_t k = 0; k < wl.tier_count(); ++k) m.tier_names.push_back(wl.tier_name(k));

@@ -66,6 +66,7 @@ class ServingModel final : public Model, public workload::RequestSink {
   void on_warmup_end(SimTime now) override;
   void finish(SimTime now, Summary& summary) override;
   void check_invariants(SimTime now) const override;
+  void estimate(RunEstimate& e, SimTime duration) const override;
   void submit(const workload::Request& r) override;
 
   // ---- coupling with later models (thermal, power, carbon) ----

@@ -246,6 +246,8 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
       if (p.has(k)) p.fail(k, std::string("no '") + k + "' when replaying a trace (the trace fixes every arrival)");
     }
     trace_ = load_trace(p.file_path("trace"), class_names, tier_names);
+    trace_class_rows_.assign(class_names.size(), 0);
+    for (const auto& r : trace_) ++trace_class_rows_[r.cls];
     // Rows after the end of the run are not replayed; the summary counts them.
     trace_after_end_ = static_cast<std::size_t>(
         trace_.end() - std::upper_bound(trace_.begin(), trace_.end(), horizon_s_,
@@ -326,6 +328,53 @@ double WorkloadModel::rate(std::size_t c, std::size_t k, double t) const {
 
 double WorkloadModel::expected_arrivals(std::size_t c, std::size_t k, double t0, double t1) const {
   return rates_.empty() ? 0.0 : rates_[c * tiers_.size() + k]->integral(t0, t1);
+}
+
+double WorkloadModel::expected_requests(std::size_t c, double t0, double t1) const {
+  if (replaying_trace()) {
+    // The rows in [t0, t1), shared among classes as in the whole trace.
+    if (trace_.empty()) return 0.0;
+    const auto before = [](const TraceRecord& r, double t) { return r.t < t; };
+    const auto a = std::lower_bound(trace_.begin(), trace_.end(), t0, before);
+    const auto b = std::lower_bound(trace_.begin(), trace_.end(), t1, before);
+    return static_cast<double>(b - a) * static_cast<double>(trace_class_rows_[c]) / static_cast<double>(trace_.size());
+  }
+  double n = 0;
+  for (std::size_t k = 0; k < tiers_.size(); ++k) n += expected_arrivals(c, k, t0, t1);
+  return n;
+}
+
+std::string WorkloadModel::rate_key(std::size_t c) const {
+  if (replaying_trace()) return "workload.trace";
+  if (c < profile_.size() && profile_[c]) return "workload.rate_profile";
+  return "workload.classes[" + std::to_string(c) + "].requests_per_user_day";
+}
+
+double WorkloadModel::mean_patience_s() const {
+  double p = 0;
+  for (const auto& t : tiers_) {
+    const double m = t.patience.mean();
+    if (!(m < 1e300)) return std::numeric_limits<double>::infinity();
+    p += t.share * m;
+  }
+  return p;
+}
+
+void WorkloadModel::estimate(RunEstimate& e, SimTime duration) const {
+  // One event per arrival; the class with the most requests is named.
+  const double T = duration.to_seconds();
+  double total = 0, most = -1;
+  std::size_t top = 0;
+  for (std::size_t c = 0; c < classes_.size(); ++c) {
+    const double n = expected_requests(c, 0, T);
+    total += n;
+    if (n > most) most = n, top = c;
+  }
+  if (classes_.empty()) return;
+  e.add({.key = rate_key(top),
+         .what = "about " + echo_number(std::round(total)) + " request arrivals (most of class " + classes_[top].name + ")",
+         .events_per_s = total / T,
+         .bytes = static_cast<double>(trace_.capacity() * sizeof(TraceRecord))});
 }
 
 double WorkloadModel::active_users(double t) const { return active_ ? active_->value(t) : 0.0; }

@@ -90,6 +90,7 @@ class WorkloadModel final : public Model, public RequestSource {
   void on_warmup_end(SimTime now) override;
   void finish(SimTime now, Summary& summary) override;
   void check_invariants(SimTime now) const override;
+  void estimate(RunEstimate& e, SimTime duration) const override;
 
   // ---- RequestSource: what the serving model uses ----
   void set_sink(RequestSink* sink) noexcept override { sink_ = sink; }
@@ -98,6 +99,9 @@ class WorkloadModel final : public Model, public RequestSource {
   std::size_t tier_count() const override { return tiers_.size(); }
   const std::string& tier_name(std::size_t k) const override { return tiers_[k].name; }
   double tier_share(std::size_t k) const override { return tiers_[k].share; }
+  double expected_requests(std::size_t c, double t0, double t1) const override;
+  std::string rate_key(std::size_t c) const override;
+  double mean_patience_s() const override;
 
   const std::vector<RequestClass>& classes() const noexcept { return classes_; }
   const std::vector<Tier>& tiers() const noexcept { return tiers_; }
@@ -141,6 +145,7 @@ class WorkloadModel final : public Model, public RequestSource {
   std::vector<std::unique_ptr<Rate>> rates_;               // per (class, tier)
   std::vector<std::unique_ptr<Stream>> streams_;           // per (class, tier)
   std::vector<TraceRecord> trace_;
+  std::vector<std::size_t> trace_class_rows_;  // rows per class (for the estimate)
   bool trace_mode_ = false;
   std::size_t trace_next_ = 0;
   std::size_t trace_after_end_ = 0;  // rows later than the horizon (not replayed)

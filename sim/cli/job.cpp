@@ -21,6 +21,10 @@ void build_run(Job& job, bool fingerprint) {
   job.run = std::make_unique<Run>(settings);
   models::build(root, *job.run);
   check_unknown_keys(job.scenario.root);
+  // Before t = 0: a run beyond its budget of events or memory is refused, at the key responsible.
+  std::string key;
+  const std::string why = over_budget(job.run->estimate(), settings.budget, settings.duration, key);
+  if (!why.empty()) throw ConfigError(locate(job.scenario.root, key), "key '" + key + "': " + why);
   for (auto& f : root.files_read()) job.inputs.push_back(std::move(f));
 }
 }  // namespace

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <boost/program_options.hpp>
 #include <csignal>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -264,6 +265,10 @@ int cmd_validate(const std::vector<std::string>& args) {
                 job.run->models().size(), job.run->models().size() == 1 ? "" : "s",
                 format_time(rs.duration).c_str(), format_time(rs.warmup).c_str(),
                 static_cast<long long>(rs.duration / rs.sample_interval), static_cast<unsigned long long>(rs.seed));
+    const RunEstimate est = job.run->estimate();
+    std::printf("  estimate: about %s events, %s of model state (budget %s events, %s)\n",
+                echo_number(std::round(est.events(rs.duration))).c_str(), format_bytes(est.bytes()).c_str(),
+                echo_number(rs.budget.max_events).c_str(), format_bytes(rs.budget.max_bytes).c_str());
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;

@@ -60,6 +60,34 @@ ConfigError::ConfigError(SourceLoc loc, std::string key_path, std::string expect
 ConfigError::ConfigError(SourceLoc loc, std::string message)
     : std::runtime_error(loc.to_string() + ": error: " + message), loc_(std::move(loc)) {}
 
+SourceLoc locate(const ConfigValue& root, std::string_view key_path) {
+  const ConfigValue* cur = &root;
+  while (!key_path.empty()) {
+    const std::size_t dot = key_path.find('.');
+    std::string_view seg = key_path.substr(0, dot);
+    key_path = dot == std::string_view::npos ? std::string_view{} : key_path.substr(dot + 1);
+    std::size_t index = 0;
+    bool indexed = false;
+    if (const std::size_t br = seg.find('['); br != std::string_view::npos && seg.back() == ']') {
+      indexed = true;
+      for (const char c : seg.substr(br + 1, seg.size() - br - 2)) index = index * 10 + static_cast<std::size_t>(c - '0');
+      seg = seg.substr(0, br);
+    }
+    if (!cur->is_table()) break;
+    const ConfigValue* next = cur->find(seg);
+    if (!next) break;
+    if (indexed) {
+      if (!next->is_array() || index >= next->items().size()) {
+        cur = next;
+        break;
+      }
+      next = &next->items()[index];
+    }
+    cur = next;
+  }
+  return cur->loc();
+}
+
 // ---- ConfigValue ----------------------------------------------------------------------------------------
 
 ConfigValue ConfigValue::make_table(SourceLoc loc) {

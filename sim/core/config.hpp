@@ -258,6 +258,10 @@ class Params {
   friend void check_defaults(const ParamSchema& s);
 };
 
+// Where the value at `key_path` ("sites[0].clusters[1].gpus") is written; when it is absent (a default),
+// where its deepest present ancestor is.
+SourceLoc locate(const ConfigValue& root, std::string_view key_path);
+
 // Throws ConfigError for the first key (in file order) that no model asked for.
 void check_unknown_keys(const ConfigValue& root);
 

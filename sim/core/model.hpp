@@ -3,13 +3,15 @@
 // A model is built from its scenario table before the run (setup errors surface before t = 0), registers
 // its probes with the engine, schedules its first events in start(), forgets its measured statistics at
 // the end of the warm-up, reports its scalar results in finish(), and checks its conservation invariants
-// in check_invariants(), which throws SimulationError when one is broken.
+// in check_invariants(), which throws SimulationError when one is broken. Before the run, estimate() says
+// how many events and how much memory it will take, so that a run beyond any budget is refused at t = 0.
 #pragma once
 
 #include <string_view>
 
 #include "sim/core/engine.hpp"
 #include "sim/core/probes.hpp"
+#include "sim/core/run_estimate.hpp"
 
 namespace dcsim {
 
@@ -21,6 +23,8 @@ class Model {
   virtual void on_warmup_end(SimTime /*now*/) {}
   virtual void finish(SimTime /*now*/, Summary& /*summary*/) {}
   virtual void check_invariants(SimTime /*now*/) const {}
+  // What the model will cost over a run of `duration` (run_estimate.hpp), reported before t = 0.
+  virtual void estimate(RunEstimate& /*e*/, SimTime /*duration*/) const {}
 };
 
 }  // namespace dcsim

@@ -1,5 +1,7 @@
 #include "sim/core/run.hpp"
 
+#include "sim/core/echo.hpp"
+
 namespace dcsim {
 
 const std::vector<ParamDef>& RunSettings::parameter_table() {
@@ -21,6 +23,12 @@ const std::vector<ParamDef>& RunSettings::parameter_table() {
       {.key = "simulation.start", .type = ParamType::datetime, .def = "2025-03-25T00:00:00Z",
        .basis = Basis::sourced, .source = "image generation launched in ChatGPT on 25 March 2025: the surge's day 0",
        .help = "Instant of t = 0, with a time zone (Z or an offset such as +01:00), for calendars (diurnal and weekly profiles, climates, prices)."},
+      {.key = "simulation.max_events", .kind = &qty::dimensionless, .range = Range::closed(1, 1e18), .def = "1e12",
+       .basis = Basis::assumption, .source = "2-4 days of computing at the engine's 3-7 M events/s",
+       .help = "Budget of events: a run estimated to need more is refused before t = 0, naming the key responsible."},
+      {.key = "simulation.max_memory", .kind = &qty::memory, .range = Range{0, 1e18, true, false},
+       .basis = Basis::optional, .source = "absent: 80 % of this machine's physical memory",
+       .help = "Budget of memory: a run estimated to need more is refused before t = 0, naming the key responsible."},
   };
   return t;
 }
@@ -38,6 +46,8 @@ RunSettings RunSettings::from(const Params& p) {
   s.seed = static_cast<std::uint64_t>(p.integer("seed"));
   s.run_index = static_cast<std::uint64_t>(p.integer("run_index"));
   s.start_epoch = p.datetime("start");
+  s.budget.max_events = p.quantity("max_events");
+  s.budget.max_bytes = p.optional_quantity("max_memory").value_or(0.8 * physical_memory_bytes());
   return s;
 }
 
@@ -53,6 +63,15 @@ void Run::sample(SimTime t) {
   for (auto* s : sinks_) s->row(t, row_);
   last_sample_ = t;
   ++samples_;
+}
+
+RunEstimate Run::estimate() const {
+  RunEstimate e;
+  const double interval = settings_.sample_interval.to_seconds();
+  e.add({.key = "simulation.sample_interval", .what = "sampling every " + echo_number(interval) + " s",
+         .events_per_s = 1.0 / interval, .bytes = 0});
+  for (const auto& m : models_) m->estimate(e, settings_.duration);
+  return e;
 }
 
 RunOutcome Run::execute() {

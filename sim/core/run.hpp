@@ -12,6 +12,7 @@
 #include "sim/core/model.hpp"
 #include "sim/core/param_table.hpp"
 #include "sim/core/probes.hpp"
+#include "sim/core/run_estimate.hpp"
 
 namespace dcsim {
 
@@ -23,6 +24,7 @@ struct RunSettings {
   std::uint64_t run_index = 0;
   std::int64_t start_epoch = 1742860800;  // UTC instant of t = 0 (default 2025-03-25T00:00:00Z)
   bool fingerprint = false;               // hash the event trace and the draws (not a scenario key)
+  RunBudget budget;                       // simulation.max_events, simulation.max_memory
 
   // Reads the [simulation] table: duration, warmup, sample_interval, seed, run_index, start.
   static RunSettings from(const Params& simulation);
@@ -62,6 +64,8 @@ class Run {
   Summary summarize();
   // Checks every model's invariants at the current time; throws SimulationError.
   void check_invariants() const;
+  // What the run will cost: the sampler's part and every model's (before execute()).
+  RunEstimate estimate() const;
 
  private:
   void sample(SimTime t);

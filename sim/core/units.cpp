@@ -29,6 +29,7 @@ constexpr Dimension kPressure{-1, 1, -2, 0};
 constexpr Dimension kVolume{3, 0, 0, 0};
 constexpr Dimension kRate{0, 0, -1, 0};
 constexpr Dimension kNone{};
+constexpr Dimension kInformation{0, 0, 0, 0, 1};
 
 // clang-format off
 constexpr std::array kUnits = {
@@ -65,6 +66,11 @@ constexpr std::array kUnits = {
   UnitDef{"query", 1.0, kNone, false}, UnitDef{"queries", 1.0, kNone, false},
   UnitDef{"token", 1.0, kNone, false}, UnitDef{"tokens", 1.0, kNone, false},
   UnitDef{"GPU", 1.0, kNone, false}, UnitDef{"GPUs", 1.0, kNone, false},
+  UnitDef{"B", 1.0, kInformation, false}, UnitDef{"kB", 1e3, kInformation, false},
+  UnitDef{"MB", 1e6, kInformation, false}, UnitDef{"GB", 1e9, kInformation, false},
+  UnitDef{"TB", 1e12, kInformation, false}, UnitDef{"KiB", 1024.0, kInformation, false},
+  UnitDef{"MiB", 1048576.0, kInformation, false}, UnitDef{"GiB", 1073741824.0, kInformation, false},
+  UnitDef{"TiB", 1099511627776.0, kInformation, false},
 };
 // clang-format on
 
@@ -86,13 +92,15 @@ const UnitDef* find_exact(std::string_view name) {
 
 Dimension scaled(Dimension d, int k) {
   return Dimension{static_cast<std::int8_t>(d.length * k), static_cast<std::int8_t>(d.mass * k),
-                   static_cast<std::int8_t>(d.time * k), static_cast<std::int8_t>(d.temperature * k)};
+                   static_cast<std::int8_t>(d.time * k), static_cast<std::int8_t>(d.temperature * k),
+                   static_cast<std::int8_t>(d.information * k)};
 }
 
 Dimension add(Dimension a, Dimension b) {
   return Dimension{static_cast<std::int8_t>(a.length + b.length), static_cast<std::int8_t>(a.mass + b.mass),
                    static_cast<std::int8_t>(a.time + b.time),
-                   static_cast<std::int8_t>(a.temperature + b.temperature)};
+                   static_cast<std::int8_t>(a.temperature + b.temperature),
+                   static_cast<std::int8_t>(a.information + b.information)};
 }
 
 // One factor: a unit name with an optional exponent ("m3", "m^3", "m²", "s^-1").
@@ -233,6 +241,7 @@ std::string to_string(const Dimension& d) {
   part("m", d.length);
   part("s", d.time);
   part("K", d.temperature);
+  part("B", d.information);
   if (num.empty()) num = "1";
   return den.empty() ? num : num + "/" + den;
 }
@@ -242,7 +251,8 @@ std::string_view dimension_name(const Dimension& d) {
       &qty::time,         &qty::rate,          &qty::power,         &qty::energy,
       &qty::temperature,  &qty::thermal_conductance, &qty::thermal_resistance, &qty::heat_capacity,
       &qty::pressure,     &qty::volume,        &qty::volume_flow,   &qty::mass,
-      &qty::length,       &qty::carbon_intensity, &qty::water_intensity, &qty::dimensionless};
+      &qty::length,       &qty::carbon_intensity, &qty::water_intensity, &qty::memory,
+      &qty::dimensionless};
   for (const auto* k : kinds) {
     if (k->dim == d) return k->name;
   }

@@ -18,6 +18,7 @@ namespace dcsim {
 
 struct Dimension {
   std::int8_t length = 0, mass = 0, time = 0, temperature = 0;
+  std::int8_t information = 0;  // bytes (of memory): only for the run's own budget
   constexpr bool operator==(const Dimension&) const = default;
 };
 
@@ -75,6 +76,7 @@ inline constexpr QuantityKind water_intensity{"water per energy", {1, -1, 2, 0},
 inline constexpr QuantityKind specific_heat{"specific heat capacity", {2, 0, -2, -1}, "J/(kg.K)", 1.0, false,
                                             "\"4186 J/kg/K\""};
 inline constexpr QuantityKind density{"density", {-3, 1, 0, 0}, "kg/m3", 1.0, false, "\"1000 kg/m3\""};
+inline constexpr QuantityKind memory{"amount of memory", {0, 0, 0, 0, 1}, "B", 1.0, false, "\"16 GiB\""};
 }  // namespace qty
 
 // Parses "<number> <unit>" (or a number alone when allow_bare) and returns the value in the kind's
