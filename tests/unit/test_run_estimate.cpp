@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "build_run.hpp"
+#include "queue_scenario.hpp"
 #include "sim/core/units.hpp"
 
 using namespace dcsim;
@@ -129,39 +130,10 @@ TEST_CASE("serving's in-flight estimate of an overloaded cluster follows Little'
           "[estimate][serving]") {
   // λ = 2 /s on 1 GPU serving one 1-s job at a time (μ = 1 /s): the queue settles where abandonment at
   // rate q/P balances the excess λ − μ, q ≈ (λ − μ)·P, so the memory for it scales with the patience.
+  // λ = 2 /s (the helper's users × requests per user-day), one GPU of 1 s per job.
   auto scenario = [](const std::string& patience) {
-    return std::string(R"(
-[simulation]
-duration = "10 h"
-[workload]
-[workload.population]
-kind = "constant"
-users = 172800
-[[workload.classes]]
-name = "job"
-requests_per_user_day = 1
-[[workload.tiers]]
-name = "all"
-share = 1
-patience = { kind = "exponential", mean = ")") + patience + R"(" }
-[[serving.gpu_types]]
-name = "server"
-power_limit = "700 W"
-idle_power = "75 W"
-idle_loaded_power = "140 W"
-max_clock = "1980 MHz"
-[serving.gpu_types.service.job]
-batch_time = { t0 = "0 s", t1 = "1 s" }
-distribution = { kind = "deterministic" }
-active_power = "500 W"
-[[sites]]
-name = "s"
-[[sites.clusters]]
-name = "c"
-class = "job"
-gpu = "server"
-gpus = 1
-)";
+    return test::queue_scenario(10, 2, 1, "deterministic", 1.0, "", "",
+                                "{ kind = \"exponential\", mean = \"" + patience + "\" }");
   };
   auto in_flight = [&](const std::string& patience) {
     auto b = test::build_run(scenario(patience));
