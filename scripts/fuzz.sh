@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Long fuzzing campaigns over the libFuzzer targets of the `fuzz` preset, and the figures the README quotes.
 #
-#   scripts/fuzz.sh [--runs N] [--jobs J] [TARGET...]   fuzz each target for N executions (default 10 M), J at
+#   scripts/fuzz.sh [--runs N] [--jobs J] [--no-build] [TARGET...]
+#                                                      fuzz each target for N executions (default 10 M), J at
 #                                                      a time (default 2); targets: scenario set trace
-#                                                      rate_profile epw (default: all)
+#                                                      rate_profile epw (default: all); --no-build uses the
+#                                                      targets as built (while another campaign runs them)
 #   scripts/fuzz.sh --dictionary DCSIM                 regenerate the key part of fuzz/dict/scenario.dict from
 #                                                      `DCSIM keys`
 #
@@ -34,19 +36,22 @@ if [[ "${1:-}" == "--dictionary" ]]; then
   exit 0
 fi
 
-runs=10000000 jobs=2 targets=()
+runs=10000000 jobs=2 build=1 targets=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
 [[ ${#targets[@]} -gt 0 ]] || targets=(scenario set trace rate_profile epw)
 
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz >/dev/null
+if [[ $build -eq 1 ]]; then
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz >/dev/null
+fi
 out=build/fuzz
 mkdir -p "$out/logs" "$out/artifacts"
 
