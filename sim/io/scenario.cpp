@@ -182,7 +182,22 @@ ConfigValue parse_toml(const std::string& text, const std::string& source_name) 
   return parse_document(text, source_name);
 }
 
+namespace {
+void apply_one(ConfigValue& root, const std::string& assignment);
+}  // namespace
+
 void apply_override(ConfigValue& root, const std::string& assignment) {
+  apply_one(root, assignment);
+  // The resolved scenario must read back: overrides can give a shape that the writer has to put inline
+  // (an array of a table and a string), which nests deeper in text than the key path alone.
+  if (find_too_deep(to_toml(root)).line != 0) {
+    throw ConfigError(SourceLoc{"--set " + echo(assignment), 0, 0},
+                      "with this override the scenario would be written " + too_deep_message());
+  }
+}
+
+namespace {
+void apply_one(ConfigValue& root, const std::string& assignment) {
   const std::string label = "--set " + echo(assignment);
   const SourceLoc loc{label, 0, 0};
   // A newline (or any control character) would let the TOML parser read more than one value, of which
@@ -213,6 +228,9 @@ void apply_override(ConfigValue& root, const std::string& assignment) {
   const auto path = parse_key_path(key, label);
   std::size_t depth = 0;  // of the value in the scenario
   for (const Segment& s : path) depth += s.index >= 0 ? 2 : 1;
+  // An array element is two levels (the array and its table): a path of few segments with indices can
+  // nest as deep as many without; the resolved scenario must read back, so the same limit holds.
+  if (depth >= limits::kMaxDepth) throw ConfigError(loc, "the key path: " + too_deep_message());
 
   ConfigValue value;
   const std::string doc = "v = " + text;
@@ -257,6 +275,7 @@ void apply_override(ConfigValue& root, const std::string& assignment) {
     cur = next;
   }
 }
+}  // namespace
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   // Refuses a directory, a device, a FIFO, ... and reads at most the size limit.

@@ -43,6 +43,13 @@ refuse 'error: a control character (\n, 0x0a) at character 14 of the override' -
 refuse 'a control character (\t, 0x09) at character 4 of the override' --set $'mmc\t.servers=8'
 refuse 'a control character (\x7f, 0x7f)' --set $'mmc.servers=8\x7f'
 refuse 'a control character (\r, 0x0d)' --set $'simulation.duration="1 h"\r'
+# Overrides that turn an array of tables into a mixed array make the writer put a deep table inline, which
+# nests deeper in text than its key path: refused, since the resolved scenario must read back (fuzz finding).
+deep=$(printf 'a.%.0s' $(seq 40))a
+"$dcsim" validate "$src/scenarios/surge_fleet.toml" --set "sites[0].$deep=1" --set "sites[1]=" >"$tmp/stdout" 2>"$tmp/stderr"
+[ $? -eq 2 ] || fail "a mixed array made of a deep table was accepted"
+grep -qF -- "--set sites[1]=: error: with this override the scenario would be written nesting deeper than 64 levels" "$tmp/stderr" ||
+  fail "deep mixed array: $(cat "$tmp/stderr")"
 # A byte that is not UTF-8 would make the resolved scenario in the output file unreadable (found by fuzzing).
 refuse 'a byte that is not UTF-8 (0xce) at byte 24 of the override' --set $'workload.rate_profile=/\xcetmp'
 refuse 'a byte that is not UTF-8 (0xc0)' --set $'simulation.duration="\xc0\xaf1 h"'
