@@ -6,6 +6,8 @@
 #                                                      a time (default 2); targets: scenario set trace
 #                                                      rate_profile epw (default: all); --no-build uses the
 #                                                      targets as built (while another campaign runs them)
+#   scripts/fuzz.sh --save-corpus                      merge each campaign corpus, minimized, into fuzz/corpus/
+#                                                      (committed: the next campaign and ctest start from it)
 #   scripts/fuzz.sh --dictionary DCSIM                 regenerate the key part of fuzz/dict/scenario.dict from
 #                                                      `DCSIM keys`
 #
@@ -36,6 +38,17 @@ if [[ "${1:-}" == "--dictionary" ]]; then
   exit 0
 fi
 
+if [[ "${1:-}" == "--save-corpus" ]]; then
+  for t in scenario set trace rate_profile epw; do
+    mkdir -p "fuzz/corpus/$t"
+    extra=()
+    [[ $t == epw ]] && extra=(-max_len=4096)
+    build/fuzz/fuzz/${t}_fuzzer -merge=1 -timeout=5 "${extra[@]}" "fuzz/corpus/$t" "build/fuzz/corpus/$t" >/dev/null 2>&1
+    echo "fuzz.sh: fuzz/corpus/$t: $(find "fuzz/corpus/$t" -type f | wc -l) inputs"
+  done
+  exit 0
+fi
+
 runs=10000000 jobs=2 build=1 targets=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -57,11 +70,11 @@ mkdir -p "$out/logs" "$out/artifacts"
 
 seeds_of() {
   case $1 in
-    scenario) echo scenarios tests/data/bad ;;
-    set) echo fuzz/seeds/set ;;
-    trace) echo fuzz/seeds/trace tests/data/csv ;;
-    rate_profile) echo fuzz/seeds/rate_profile tests/data/csv ;;
-    epw) echo fuzz/seeds/epw tests/data/epw ;;
+    scenario) echo scenarios tests/data/bad fuzz/corpus/scenario ;;
+    set) echo fuzz/seeds/set fuzz/corpus/set ;;
+    trace) echo fuzz/seeds/trace tests/data/csv fuzz/corpus/trace ;;
+    rate_profile) echo fuzz/seeds/rate_profile tests/data/csv fuzz/corpus/rate_profile ;;
+    epw) echo fuzz/seeds/epw tests/data/epw fuzz/corpus/epw ;;
     *) echo "fuzz.sh: unknown target $1" >&2; exit 2 ;;
   esac
 }
