@@ -44,8 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   dcsim::ConfigValue root = base_tree();
   std::string resolved;
   if (dcsim::fuzz::loads([&] {
-        for (const auto& o : overrides) dcsim::io::apply_override(root, o);
-        resolved = dcsim::io::to_toml(root);
+        resolved = dcsim::io::apply_overrides(root, overrides);
       })) {
     // Not caught: a resolved text that does not read back is a finding.
     const std::string again = dcsim::io::to_toml(dcsim::io::parse_toml(resolved, "resolved.toml"));

@@ -186,17 +186,36 @@ namespace {
 void apply_one(ConfigValue& root, const std::string& assignment);
 }  // namespace
 
-void apply_override(ConfigValue& root, const std::string& assignment) {
-  apply_one(root, assignment);
+std::string apply_overrides(ConfigValue& root, const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return to_toml(root);
+  const ConfigValue original = root;
+  for (const auto& o : overrides) apply_one(root, o);
   // The resolved scenario must read back: overrides can give a shape that the writer has to put inline
-  // (an array of a table and a string), which nests deeper in text than the key path alone.
-  if (find_too_deep(to_toml(root)).line != 0) {
-    throw ConfigError(SourceLoc{"--set " + echo(assignment), 0, 0},
-                      "with this override the scenario would be written " + too_deep_message());
+  // (an array of a table and a string), which nests deeper in text than the key path alone. One check of
+  // the written text; only when it fails are the overrides applied again one by one, to name the first
+  // that makes it too deep.
+  std::string text = to_toml(root);
+  if (find_too_deep(text).line == 0) return text;
+  root = original;
+  for (const auto& o : overrides) {
+    apply_one(root, o);
+    if (find_too_deep(to_toml(root)).line != 0) {
+      throw ConfigError(SourceLoc{"--set " + echo(o), 0, 0},
+                        "with this override the scenario would be written " + too_deep_message());
+    }
   }
+  throw ConfigError(SourceLoc{"--set", 0, 0}, "the overrides make the scenario " + too_deep_message());
 }
 
+void apply_override(ConfigValue& root, const std::string& assignment) { apply_overrides(root, {assignment}); }
+
 namespace {
+std::string hex_byte(char c) {
+  char code[8];
+  std::snprintf(code, sizeof code, "0x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+  return code;
+}
+
 void apply_one(ConfigValue& root, const std::string& assignment) {
   const std::string label = "--set " + echo(assignment);
   const SourceLoc loc{label, 0, 0};
@@ -206,17 +225,13 @@ void apply_one(ConfigValue& root, const std::string& assignment) {
     return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
   });
   if (ctl != assignment.end()) {
-    char code[8];
-    std::snprintf(code, sizeof code, "0x%02x", static_cast<unsigned>(static_cast<unsigned char>(*ctl)));
-    throw ConfigError(loc, "a control character (" + echo(std::string_view(&*ctl, 1)) + ", " + code +
+    throw ConfigError(loc, "a control character (" + echo(std::string_view(&*ctl, 1)) + ", " + hex_byte(*ctl) +
                                ") at character " + std::to_string(ctl - assignment.begin() + 1) +
                                " of the override: write one key.path=value per --set, on one line");
   }
   // The resolved scenario is TOML, which is UTF-8: a byte that is not would make it unreadable.
   if (const std::size_t bad = invalid_utf8_at(assignment); bad != std::string_view::npos) {
-    char code[8];
-    std::snprintf(code, sizeof code, "0x%02x", static_cast<unsigned>(static_cast<unsigned char>(assignment[bad])));
-    throw ConfigError(loc, std::string("a byte that is not UTF-8 (") + code + ") at byte " + std::to_string(bad + 1) +
+    throw ConfigError(loc, "a byte that is not UTF-8 (" + hex_byte(assignment[bad]) + ") at byte " + std::to_string(bad + 1) +
                                " of the override: write keys and values as UTF-8 text");
   }
   const std::size_t eq = assignment.find('=');
@@ -286,8 +301,7 @@ Scenario scenario_from_text(const std::string& text, const std::string& path, co
   Scenario s;
   s.path = path;
   s.root = parse_document(text, path);
-  for (const auto& o : overrides) apply_override(s.root, o);
-  s.resolved_text = to_toml(s.root);
+  s.resolved_text = apply_overrides(s.root, overrides);
   return s;
 }
 

@@ -27,8 +27,11 @@ Scenario scenario_from_text(const std::string& text, const std::string& path, co
 // Parses TOML text (for tests and tools); `source_name` appears in error locations.
 ConfigValue parse_toml(const std::string& text, const std::string& source_name);
 
-// Applies one override to a tree; `label` (e.g. "--set a.b=1") is the location given to the new value.
+// Applies one override to a tree; "--set KEY=VALUE" is the location given to the new value.
 void apply_override(ConfigValue& root, const std::string& assignment);
+// Applies overrides in order and returns the resolved text (to_toml of the result), refusing an override
+// that makes the written scenario nest too deep to read back. On a throw, `root` is unspecified.
+std::string apply_overrides(ConfigValue& root, const std::vector<std::string>& overrides);
 
 // Renders a tree as TOML: scalars first, then [tables] and [[arrays of tables]], keys in tree order.
 std::string to_toml(const ConfigValue& root);

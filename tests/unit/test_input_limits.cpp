@@ -160,6 +160,25 @@ TEST_CASE("override keys and values past the limits are refused before they are 
   }
 }
 
+TEST_CASE("overrides whose written form nests too deep are refused, naming the one that made it so",
+          "[limits][scenario]") {
+  // sites[0] gets a key path of 41 levels, fine as a [table]; making sites[1] a string turns `sites` into
+  // a mixed array, which the writer puts inline, 2 levels deeper per step: too deep to read back.
+  const std::string base = "[[sites]]\nname = \"a\"\n[[sites]]\nname = \"b\"\n";
+  const std::string deep = "sites[0]." + repeat("a.", 40) + "a=1";
+  ConfigValue ok = io::parse_toml(base, "x.toml");
+  const std::string text = io::apply_overrides(ok, {"sites[1].name=\"c\"", deep});
+  CHECK(text == io::to_toml(ok));
+  CHECK(io::to_toml(io::parse_toml(text, "resolved.toml")) == text);
+  ConfigValue v = io::parse_toml(base, "x.toml");
+  CHECK_THROWS_WITH(io::apply_overrides(v, {"sites[1].name=\"c\"", deep, "sites[1]=", "simulation.seed=2"}),
+                    Catch::StartsWith("--set sites[1]=: error: with this override the scenario would be written") &&
+                        too_deep);
+  // Without overrides the text is the tree's.
+  ConfigValue w = io::parse_toml(base, "x.toml");
+  CHECK(io::apply_overrides(w, {}) == io::to_toml(w));
+}
+
 TEST_CASE("an input path that is not a regular file says what it is", "[limits][files]") {
   TempDir d;
   CHECK(input_file_problem((d.path / "missing.toml").string()) == "does not exist (no such file)");

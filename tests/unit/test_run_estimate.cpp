@@ -137,7 +137,8 @@ TEST_CASE("serving's in-flight estimate of an overloaded cluster follows Little'
   };
   auto in_flight = [&](const std::string& patience) {
     auto b = test::build_run(scenario(patience));
-    for (const auto& d : b->run->estimate().demands()) {
+    const RunEstimate e = b->run->estimate();  // bound: a range-for over a temporary's member dangles
+    for (const auto& d : e.demands()) {
       if (d.what.find("in flight") != std::string::npos) return d.bytes;
     }
     FAIL("no in-flight demand");
