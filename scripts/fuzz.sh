@@ -67,6 +67,9 @@ if [[ $build -eq 1 ]]; then
 fi
 out=build/fuzz
 mkdir -p "$out/logs" "$out/artifacts"
+# Campaigns allocate millions of small trees: a smaller ASan quarantine and no allocation stacks make them
+# about 1.4x faster (still halting on the first report; a finding's replay gives the full report).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=0:quarantine_size_mb=16}
 
 seeds_of() {
   case $1 in
