@@ -52,8 +52,9 @@ ConfigValue convert_table(const toml::table& t, const SourceLoc& loc, const std:
   for (const auto& [k, v] : entries) {
     const SourceLoc kl = loc_of(k->source(), file);
     if (k->str().size() > limits::kMaxKeyLength) {
-      throw ConfigError(kl, "a key of " + count_text(k->str().size()) + " characters ('" +
-                                std::string(k->str().substr(0, 40)) + "...'); keys are at most " +
+      // Echoed: a quoted key can hold any character (fuzz finding: a key of tabs was quoted raw).
+      throw ConfigError(kl, "a key of " + count_text(k->str().size()) + " characters ('" + echo(k->str(), 40) +
+                                "'); keys are at most " +
                                 count_text(limits::kMaxKeyLength) + " characters");
     }
     const std::string kp = key_path.empty() ? std::string(k->str()) : key_path + "." + std::string(k->str());
@@ -128,11 +129,11 @@ struct Segment {
   long index = -1;
 };
 
-std::vector<Segment> parse_key_path(const std::string& key, const std::string& label) {
+std::vector<Segment> parse_key_path(const std::string& key, const SourceLoc& loc) {
   std::vector<Segment> out;
   std::size_t i = 0;
   auto bad = [&](const std::string& why) -> ConfigError {
-    return ConfigError(SourceLoc{label, 0, 0}, "bad override key '" + echo(key) + "': " + why +
+    return ConfigError(loc, "bad override key '" + echo(key) + "': " + why +
                                                    " (write key.path=value, e.g. mmc.servers=32 or sites[0].gpus=8)");
   };
   if (key.size() > limits::kMaxKeyPathLength) {
@@ -183,13 +184,13 @@ ConfigValue parse_toml(const std::string& text, const std::string& source_name) 
 }
 
 namespace {
-void apply_one(ConfigValue& root, const std::string& assignment);
+void place(ConfigValue& root, const Override& o);
 }  // namespace
 
-std::string apply_overrides(ConfigValue& root, const std::vector<std::string>& overrides) {
+std::string apply_overrides(ConfigValue& root, const std::vector<Override>& overrides) {
   if (overrides.empty()) return to_toml(root);
   const ConfigValue original = root;
-  for (const auto& o : overrides) apply_one(root, o);
+  for (const auto& o : overrides) place(root, o);
   // The resolved scenario must read back: overrides can give a shape that the writer has to put inline
   // (an array of a table and a string), which nests deeper in text than the key path alone. One check of
   // the written text; only when it fails are the overrides applied again one by one, to name the first
@@ -198,13 +199,19 @@ std::string apply_overrides(ConfigValue& root, const std::vector<std::string>& o
   if (find_too_deep(text).line == 0) return text;
   root = original;
   for (const auto& o : overrides) {
-    apply_one(root, o);
+    place(root, o);
     if (find_too_deep(to_toml(root)).line != 0) {
-      throw ConfigError(SourceLoc{"--set " + echo(o), 0, 0},
-                        "with this override the scenario would be written " + too_deep_message());
+      throw ConfigError(o.loc, "with this override the scenario would be written " + too_deep_message());
     }
   }
-  throw ConfigError(SourceLoc{"--set", 0, 0}, "the overrides make the scenario " + too_deep_message());
+  throw ConfigError(overrides.front().loc, "the overrides make the scenario " + too_deep_message());
+}
+
+std::string apply_overrides(ConfigValue& root, const std::vector<std::string>& overrides) {
+  std::vector<Override> parsed;
+  parsed.reserve(overrides.size());
+  for (const auto& o : overrides) parsed.push_back(parse_override(o));
+  return apply_overrides(root, parsed);
 }
 
 void apply_override(ConfigValue& root, const std::string& assignment) { apply_overrides(root, {assignment}); }
@@ -216,9 +223,17 @@ std::string hex_byte(char c) {
   return code;
 }
 
-void apply_one(ConfigValue& root, const std::string& assignment) {
-  const std::string label = "--set " + echo(assignment);
-  const SourceLoc loc{label, 0, 0};
+// The levels a value at this key path sits at: an array element is two (the array and its table), so a
+// path of few segments with indices can nest as deep as many without.
+std::size_t path_depth(const std::vector<Segment>& path) {
+  std::size_t depth = 0;
+  for (const Segment& s : path) depth += s.index >= 0 ? 2 : 1;
+  return depth;
+}
+}  // namespace
+
+Override parse_override(const std::string& assignment) {
+  const SourceLoc loc{"--set " + echo(assignment), 0, 0};
   // A newline (or any control character) would let the TOML parser read more than one value, of which
   // only the first would be kept: refuse them all.
   const auto ctl = std::find_if(assignment.begin(), assignment.end(), [](char c) {
@@ -231,34 +246,39 @@ void apply_one(ConfigValue& root, const std::string& assignment) {
   }
   // The resolved scenario is TOML, which is UTF-8: a byte that is not would make it unreadable.
   if (const std::size_t bad = invalid_utf8_at(assignment); bad != std::string_view::npos) {
-    throw ConfigError(loc, "a byte that is not UTF-8 (" + hex_byte(assignment[bad]) + ") at byte " + std::to_string(bad + 1) +
-                               " of the override: write keys and values as UTF-8 text");
+    throw ConfigError(loc, "a byte that is not UTF-8 (" + hex_byte(assignment[bad]) + ") at byte " +
+                               std::to_string(bad + 1) + " of the override: write keys and values as UTF-8 text");
   }
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw ConfigError(loc, "expected key.path=value, e.g. --set mmc.servers=32");
   }
-  const std::string key = assignment.substr(0, eq);
+  Override o;
+  o.key = assignment.substr(0, eq);
+  o.loc = loc;
   const std::string text = assignment.substr(eq + 1);
-  const auto path = parse_key_path(key, label);
-  std::size_t depth = 0;  // of the value in the scenario
-  for (const Segment& s : path) depth += s.index >= 0 ? 2 : 1;
-  // An array element is two levels (the array and its table): a path of few segments with indices can
-  // nest as deep as many without; the resolved scenario must read back, so the same limit holds.
+  const std::size_t depth = path_depth(parse_key_path(o.key, loc));
   if (depth >= limits::kMaxDepth) throw ConfigError(loc, "the key path: " + too_deep_message());
-
-  ConfigValue value;
   const std::string doc = "v = " + text;
   // Before toml++, which recurses per level; an override has no line and column.
   if (find_too_deep(doc).line != 0) throw ConfigError(loc, "the value: " + too_deep_message());
   try {
-    toml::table t = toml::parse(doc, label);
-    value = convert(*t.get("v"), label, key, depth);
+    toml::table t = toml::parse(doc, loc.file);
+    o.value = convert(*t.get("v"), loc.file, o.key, depth);
   } catch (const toml::parse_error&) {
-    value = ConfigValue::make_string(text, loc);
+    o.value = ConfigValue::make_string(text, loc);
   }
-  relabel(value, loc);
+  relabel(o.value, loc);
+  return o;
+}
 
+namespace {
+void place(ConfigValue& root, const Override& o) {
+  const SourceLoc& loc = o.loc;
+  const auto path = parse_key_path(o.key, loc);
+  if (path_depth(path) >= limits::kMaxDepth) throw ConfigError(loc, "the key path: " + too_deep_message());
+  ConfigValue value = o.value;
+  value.set_key_loc(loc);  // an unknown key is reported where the override names it
   ConfigValue* cur = &root;
   std::string walked;
   for (std::size_t i = 0; i < path.size(); ++i) {

@@ -27,11 +27,23 @@ Scenario scenario_from_text(const std::string& text, const std::string& path, co
 // Parses TOML text (for tests and tools); `source_name` appears in error locations.
 ConfigValue parse_toml(const std::string& text, const std::string& source_name);
 
-// Applies one override to a tree; "--set KEY=VALUE" is the location given to the new value.
-void apply_override(ConfigValue& root, const std::string& assignment);
+// One override: a key path as --set writes it ("sites[0].clusters[0].gpus"), its value, and where the
+// override is written ("--set k=v", or a sweep axis in the scenario file), which messages name.
+struct Override {
+  std::string key;
+  ConfigValue value;
+  SourceLoc loc;
+};
+
+// Parses "key.path=value" (the value as for load_scenario), located at "--set key.path=value".
+Override parse_override(const std::string& assignment);
+
 // Applies overrides in order and returns the resolved text (to_toml of the result), refusing an override
 // that makes the written scenario nest too deep to read back. On a throw, `root` is unspecified.
+std::string apply_overrides(ConfigValue& root, const std::vector<Override>& overrides);
 std::string apply_overrides(ConfigValue& root, const std::vector<std::string>& overrides);
+// Applies one "key.path=value"; "--set key.path=value" is the location given to the new value.
+void apply_override(ConfigValue& root, const std::string& assignment);
 
 // Renders a tree as TOML: scalars first, then [tables] and [[arrays of tables]], keys in tree order.
 std::string to_toml(const ConfigValue& root);

@@ -176,7 +176,7 @@ TEST_CASE("overrides whose written form nests too deep are refused, naming the o
                         too_deep);
   // Without overrides the text is the tree's.
   ConfigValue w = io::parse_toml(base, "x.toml");
-  CHECK(io::apply_overrides(w, {}) == io::to_toml(w));
+  CHECK(io::apply_overrides(w, std::vector<std::string>{}) == io::to_toml(w));
 }
 
 TEST_CASE("an input path that is not a regular file says what it is", "[limits][files]") {
