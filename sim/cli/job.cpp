@@ -10,11 +10,25 @@
 #include "sim/cli/progress.hpp"
 #include "sim/cli/version.hpp"
 #include "sim/io/hdf5_output.hpp"
+#include "sim/study/sweep_spec.hpp"
 
 namespace dcsim::cli {
 
+const ParamSchema& scenario_schema() {
+  static const ParamSchema s = [] {
+    ParamSchema x = models::parameter_schema();
+    x.add(study::parameter_table());
+    return x;
+  }();
+  return s;
+}
+
 namespace {
 void build_run(Job& job, bool fingerprint) {
+  if (const ConfigValue* sw = job.scenario.root.find("sweep")) {
+    throw ConfigError(sw->key_loc(), "this scenario is a sweep ([sweep]): run it with dcsim sweep, which runs "
+                                     "every point of its axes (dcsim sweep SCENARIO --list shows them)");
+  }
   const Params root(job.scenario.root, "", models::parameter_schema());
   RunSettings settings = RunSettings::from(root.table("simulation"));
   settings.fingerprint = fingerprint;
@@ -41,6 +55,14 @@ Job prepare_job_from_text(const std::string& text, const std::string& name, cons
                           bool fingerprint) {
   Job job;
   job.scenario = io::scenario_from_text(text, name, overrides);
+  build_run(job, fingerprint);
+  return job;
+}
+
+Job prepare_job_from_scenario(io::Scenario scenario, bool fingerprint) {
+  Job job;
+  job.scenario = std::move(scenario);
+  job.inputs.push_back(job.scenario.path);
   build_run(job, fingerprint);
   return job;
 }

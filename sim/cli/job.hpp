@@ -13,6 +13,9 @@
 
 namespace dcsim::cli {
 
+// The program's parameter tables: the models' and the sweep's (for dcsim keys and the sweep's reader).
+const ParamSchema& scenario_schema();
+
 struct Job {
   io::Scenario scenario;
   std::unique_ptr<Run> run;
@@ -27,6 +30,9 @@ Job prepare_job(const std::string& scenario_path, const std::vector<std::string>
 // tests: nothing is read from disk but what the scenario itself names (traces, EPW files).
 Job prepare_job_from_text(const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
                           bool fingerprint = false);
+
+// The same from a scenario already read and overridden (a sweep's run); `inputs` starts with its file.
+Job prepare_job_from_scenario(io::Scenario scenario, bool fingerprint = false);
 
 struct JobResult {
   RunOutcome outcome;

@@ -19,9 +19,11 @@
 #include "models/world.hpp"
 #include "sim/cli/contain.hpp"
 #include "sim/cli/job.hpp"
+#include "sim/cli/sweep.hpp"
 #include "sim/cli/version.hpp"
 #include "sim/core/echo.hpp"
 #include "sim/core/input_file.hpp"
+#include "sim/core/input_limits.hpp"
 #include "sim/io/hdf5_output.hpp"
 
 namespace po = boost::program_options;
@@ -60,6 +62,8 @@ const char* kUsage =
     "                        run a scenario, write HDF5, print a summary\n"
     "  validate SCENARIO [--set key=value]...\n"
     "                        check a scenario (units, ranges, unknown keys) without running it\n"
+    "  sweep SCENARIO --list [--set key=value]... [--seed N] [--run-index N]\n"
+    "                        list the runs of a scenario's [sweep]: every point of its axes, with replicas\n"
     "  info OUT.h5 [--scenario]\n"
     "                        show an output file's metadata, series and summary\n"
     "  keys [SECTION] [--markdown]\n"
@@ -255,6 +259,16 @@ int cmd_validate(const std::vector<std::string>& args) {
   }
   const std::string path = cl.vm["scenario"].as<std::string>();
   try {
+    if (cli::has_sweep(io::parse_toml(read_input_file(path, limits::kMaxScenarioBytes, "scenario file"), path))) {
+      // Every point is built and checked; the replicas differ only in their run index.
+      const cli::Sweep sweep = cli::load_sweep(path, collect_overrides(cl.vm));
+      cli::validate_sweep(sweep);
+      std::printf("%s: ok, a sweep of %zu point%s x %lld replica%s = %zu runs, every point checked\n", path.c_str(),
+                  sweep.expansion.points, sweep.expansion.points == 1 ? "" : "s",
+                  static_cast<long long>(sweep.spec.replicas), sweep.spec.replicas == 1 ? "" : "s",
+                  sweep.expansion.runs.size());
+      return kOk;
+    }
     cli::Job job = cli::prepare_job(path, collect_overrides(cl.vm));
     if (cl.vm.count("print")) {
       std::cout << job.scenario.resolved_text;
@@ -269,6 +283,33 @@ int cmd_validate(const std::vector<std::string>& args) {
     std::printf("  estimate: about %s events, %s of model state (budget %s events, %s)\n",
                 echo_number(std::round(est.events(rs.duration))).c_str(), format_bytes(est.bytes()).c_str(),
                 echo_number(rs.budget.max_events).c_str(), format_bytes(rs.budget.max_bytes).c_str());
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  return kOk;
+}
+
+int cmd_sweep(const std::vector<std::string>& args) {
+  po::options_description desc("dcsim sweep SCENARIO --list [options]");
+  desc.add_options()("help,h", "this help")("scenario", po::value<std::string>()->required(), "scenario TOML file with a [sweep] table")(
+      "list", "print the runs of the sweep (index, point, replica, run index, name, the axes' values) without checking them")(
+      "set", po::value<std::vector<std::string>>()->composing(), "override a scenario value before the axes (repeatable)")(
+      "seed", po::value<std::string>(), "scenario seed")("run-index", po::value<std::string>(), "first run index");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const CommandLine cl = parse(args, desc, pos);
+  if (cl.help) {
+    std::cout << desc << "\n";
+    return kOk;
+  }
+  if (!cl.vm.count("list")) {
+    throw po::error("running a sweep is not available yet: --list prints its runs, and dcsim validate checks every point");
+  }
+  const std::string path = cl.vm["scenario"].as<std::string>();
+  try {
+    const cli::Sweep sweep = cli::load_sweep(path, collect_overrides(cl.vm));
+    std::cout << cli::list_runs(sweep);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
@@ -361,7 +402,7 @@ int cmd_keys(const std::vector<std::string>& args) {
     std::cout << desc << "\n";
     return kOk;
   }
-  const ParamSchema& schema = models::parameter_schema();
+  const ParamSchema& schema = cli::scenario_schema();
   const std::string section = cl.vm.count("section") ? cl.vm["section"].as<std::string>() : std::string();
   const auto sections = schema.sections();
   if (!section.empty() && std::find(sections.begin(), sections.end(), section) == sections.end()) {
@@ -408,6 +449,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "validate") return cmd_validate(args);
+    if (cmd == "sweep") return cmd_sweep(args);
     if (cmd == "info") return cmd_info(args);
     if (cmd == "keys") return cmd_keys(args);
   } catch (const po::error& e) {

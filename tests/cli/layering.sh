@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Dependencies point one way: core <- models, core <- io, {models, io} <- cli. The engine knows nothing of
+# Dependencies point one way: core <- models, core <- io <- study, {models, io, study} <- cli. The engine knows nothing of
 # GPUs; models know nothing of HDF5, TOML or the command line.
 # usage: layering.sh SOURCE_DIR
 set -u
@@ -14,6 +14,10 @@ check sim/core '#include *["<](models/|sim/io/|sim/cli/|H5|hdf5|toml|boost/progr
   "sim/core must depend on the standard library only"
 check models '#include *["<](sim/io/|sim/cli/|H5|hdf5|toml|boost/program_options)' \
   "models must not see HDF5, TOML or the command line"
-check sim/io '#include *["<](models/|sim/cli/)' "sim/io must not depend on models or the CLI"
+check sim/io '#include *["<](models/|sim/cli/|sim/study/)' "sim/io must not depend on models, sweeps or the CLI"
+check sim/core '#include *["<]sim/study/' "sim/core must not depend on sweeps"
+check models '#include *["<]sim/study/' "models must not know of sweeps"
+check sim/study '#include *["<](models/|sim/cli/|H5|hdf5|toml|boost/program_options)' \
+  "sweeps (sim/study) must not see the models, HDF5, TOML or the command line"
 [ $bad -eq 0 ] && echo "layering ok"
 exit $bad
