@@ -1,4 +1,4 @@
-// The dcsim command: run, validate, info, keys.
+// The dcsim command: run, validate, sweep, merge, info, keys.
 //
 // Exit codes: 0 success; 1 a run-time failure (a broken invariant, an I/O error); 2 bad input or usage
 // (nothing is written); 128 + signal when interrupted by SIGINT or SIGTERM (the output stays OUT.partial,
@@ -12,19 +12,26 @@
 #include <csignal>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "models/world.hpp"
 #include "sim/cli/contain.hpp"
 #include "sim/cli/job.hpp"
+#include "sim/cli/slurm_script.hpp"
 #include "sim/cli/sweep.hpp"
+#include "sim/cli/sweep_index.hpp"
+#include "sim/cli/sweep_run.hpp"
 #include "sim/cli/version.hpp"
 #include "sim/core/echo.hpp"
 #include "sim/core/input_file.hpp"
 #include "sim/core/input_limits.hpp"
 #include "sim/io/hdf5_output.hpp"
+#include "sim/study/run_set.hpp"
 
 namespace po = boost::program_options;
 using namespace dcsim;
@@ -62,8 +69,12 @@ const char* kUsage =
     "                        run a scenario, write HDF5, print a summary\n"
     "  validate SCENARIO [--set key=value]...\n"
     "                        check a scenario (units, ranges, unknown keys) without running it\n"
-    "  sweep SCENARIO --list [--set key=value]... [--seed N] [--run-index N]\n"
-    "                        list the runs of a scenario's [sweep]: every point of its axes, with replicas\n"
+    "  sweep SCENARIO -o DIR [-j N] [--runs 0-9,15|slurm] [--resume] [--set key=value]...\n"
+    "                        run every point of a scenario's [sweep] (with replicas) in parallel; DIR/index.h5\n"
+    "                        tables them with means, confidence intervals and differences from a baseline\n"
+    "  sweep SCENARIO --list | --slurm-script -o DIR [--tasks K] [--cpus-per-task C] [--time T]\n"
+    "                        list the runs; or print an sbatch script that runs them as a Slurm job array\n"
+    "  merge DIR             build DIR/index.h5 from the run files of a sweep (after array tasks, or failures)\n"
     "  info OUT.h5 [--scenario]\n"
     "                        show an output file's metadata, series and summary\n"
     "  keys [SECTION] [--markdown]\n"
@@ -290,12 +301,49 @@ int cmd_validate(const std::vector<std::string>& args) {
   return kOk;
 }
 
-int cmd_sweep(const std::vector<std::string>& args) {
-  po::options_description desc("dcsim sweep SCENARIO --list [options]");
+// The runs this call runs: --runs SPEC, --runs slurm (this array task's share), or all.
+std::vector<std::size_t> selected_runs(const po::variables_map& vm, std::size_t runs) {
+  std::vector<std::size_t> all(runs);
+  for (std::size_t i = 0; i < runs; ++i) all[i] = i;
+  if (!vm.count("runs")) return all;
+  const std::string spec = vm["runs"].as<std::string>();
+  try {
+    if (spec == "slurm") {
+      const study::ArrayTask t = study::slurm_array_task();
+      return study::task_share(runs, t.task, t.tasks);
+    }
+    return study::parse_run_set(spec, runs);
+  } catch (const std::invalid_argument& e) {
+    throw po::error(std::string("--runs: ") + e.what());
+  }
+}
+
+int report_index(const cli::Sweep& sweep, const std::string& dir) {
+  const cli::IndexCounts c = cli::write_index(sweep, dir);
+  std::printf("index: %s/index.h5 (%zu complete, %zu failed, %zu incomplete, %zu not run)\n", dir.c_str(), c.complete,
+              c.failed, c.incomplete, c.missing);
+  return c.complete == sweep.expansion.runs.size() ? kOk : kFailed;
+}
+
+int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
+  po::options_description desc("dcsim sweep SCENARIO (--list | -o DIR) [options]");
   desc.add_options()("help,h", "this help")("scenario", po::value<std::string>()->required(), "scenario TOML file with a [sweep] table")(
       "list", "print the runs of the sweep (index, point, replica, run index, name, the axes' values) without checking them")(
+      "output,o", po::value<std::string>(), "the sweep's directory: DIR/runs/<name>.h5, DIR/index.h5, DIR/sweep.toml")(
+      "jobs,j", po::value<int>(), "runs at once (default: the machine's cores)")(
+      "runs", po::value<std::string>(), "only these runs: indices and ranges such as 0-9,15, or 'slurm' for this task's "
+                                        "share of a Slurm job array (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT)")(
+      "resume", "skip the runs whose files are complete; redo the others")(
+      "slurm-script", "print an sbatch script that runs the sweep as a job array into -o DIR, then exit")(
+      "tasks", po::value<int>(), "--slurm-script: tasks of the array (default: the runs, at most 1000)")(
+      "cpus-per-task", po::value<int>()->default_value(1), "--slurm-script: cores per task (its -j)")(
+      "time", po::value<std::string>()->default_value("01:00:00"), "--slurm-script: time limit per task")(
+      "mem", po::value<std::string>(), "--slurm-script: memory per task (sbatch --mem)")(
+      "partition", po::value<std::string>(), "--slurm-script: partition")(
       "set", po::value<std::vector<std::string>>()->composing(), "override a scenario value before the axes (repeatable)")(
-      "seed", po::value<std::string>(), "scenario seed")("run-index", po::value<std::string>(), "first run index");
+      "seed", po::value<std::string>(), "scenario seed")("run-index", po::value<std::string>(), "first run index")(
+      "quiet,q", "no progress reports")(
+      "progress-interval", po::value<double>()->default_value(10.0), "seconds between progress lines when stderr is not a terminal");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   const CommandLine cl = parse(args, desc, pos);
@@ -303,18 +351,137 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::cout << desc << "\n";
     return kOk;
   }
-  if (!cl.vm.count("list")) {
-    throw po::error("running a sweep is not available yet: --list prints its runs, and dcsim validate checks every point");
+  const auto& vm = cl.vm;
+  const bool list = vm.count("list") > 0, script = vm.count("slurm-script") > 0;
+  if (!list && !vm.count("output")) throw po::error("give -o DIR (the sweep's directory), or --list to print its runs");
+  if (list && (vm.count("output") || script)) throw po::error("--list prints the runs and runs nothing: it takes no -o or --slurm-script");
+  if (vm.count("jobs") && vm["jobs"].as<int>() < 1) {
+    throw po::error("--jobs: expected an integer >= 1, found " + std::to_string(vm["jobs"].as<int>()));
   }
-  const std::string path = cl.vm["scenario"].as<std::string>();
+  const std::string path = vm["scenario"].as<std::string>();
+  cli::Sweep sweep;
   try {
-    const cli::Sweep sweep = cli::load_sweep(path, collect_overrides(cl.vm));
-    std::cout << cli::list_runs(sweep);
+    sweep = cli::load_sweep(path, collect_overrides(vm));
+    if (list) {
+      std::cout << cli::list_runs(sweep);
+      return kOk;
+    }
+    cli::validate_sweep(sweep);  // every point, before anything runs
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
   }
-  return kOk;
+  const std::string dir = vm["output"].as<std::string>();
+  if (script) {
+    cli::SlurmScriptOptions so;
+    so.dcsim = argv0;
+    so.scenario = path;
+    so.dir = dir;
+    so.overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (vm.count("seed")) so.overrides.push_back("simulation.seed=" + counter_flag(vm, "seed"));
+    if (vm.count("run-index")) so.overrides.push_back("simulation.run_index=" + counter_flag(vm, "run-index"));
+    so.runs = sweep.expansion.runs.size();
+    if (vm.count("tasks")) so.tasks = vm["tasks"].as<int>();
+    so.cpus_per_task = vm["cpus-per-task"].as<int>();
+    so.time = vm["time"].as<std::string>();
+    if (vm.count("mem")) so.mem = vm["mem"].as<std::string>();
+    if (vm.count("partition")) so.partition = vm["partition"].as<std::string>();
+    std::string text;
+    try {
+      text = cli::slurm_script(so);
+    } catch (const std::invalid_argument& e) {
+      throw po::error(e.what());
+    }
+    // The directory is made ready now: Slurm opens each task's log in DIR/slurm before the task starts.
+    if (const std::string why = cli::prepare_sweep_dir(sweep, dir); !why.empty()) {
+      std::cerr << dir << ": error: " << why << "\n";
+      return kBadInput;
+    }
+    const std::string file = dir + "/sweep.sbatch";
+    std::error_code ec;
+    std::filesystem::create_directories(dir + "/slurm", ec);
+    std::ofstream out(file, std::ios::trunc);
+    out << text;
+    out.close();
+    if (ec || !out) {
+      std::cerr << "dcsim sweep: cannot write " << file << (ec ? ": " + ec.message() : std::string()) << "\n";
+      return kFailed;
+    }
+    std::printf("wrote %s (a job array for %zu runs); submit it with: sbatch %s\n", file.c_str(), so.runs, file.c_str());
+    return kOk;
+  }
+  const std::vector<std::size_t> selection = selected_runs(vm, sweep.expansion.runs.size());
+  if (const std::string why = cli::prepare_sweep_dir(sweep, dir); !why.empty()) {
+    std::cerr << dir << ": error: " << why << "\n";
+    return kBadInput;
+  }
+  cli::SweepRunOptions opt;
+  opt.dir = dir;
+  opt.threads = vm.count("jobs") ? vm["jobs"].as<int>() : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  opt.selection = selection;
+  opt.resume = vm.count("resume") > 0;
+  opt.interrupt = &g_interrupted;
+  opt.progress = !vm.count("quiet");
+  opt.progress_tty = isatty(STDERR_FILENO) == 1;
+  opt.progress_interval_s = vm["progress-interval"].as<double>();
+  install_signal_handlers();
+  const cli::SweepRunSummary r = cli::run_sweep(sweep, opt);
+  std::printf("dcsim %s  %s  sweep of %zu runs: %zu selected, %zu ran, %zu skipped (complete), %zu failed, %.3f s\n",
+              DCSIM_VERSION, path.c_str(), sweep.expansion.runs.size(), r.selected, r.ran, r.skipped, r.failed, r.wall_s);
+  std::fflush(stdout);
+  constexpr std::size_t kShown = 10;
+  for (std::size_t i = 0; i < r.errors.size() && i < kShown; ++i) std::cerr << "dcsim sweep: " << r.errors[i] << "\n";
+  if (r.errors.size() > kShown) std::cerr << "dcsim sweep: ... and " << r.errors.size() - kShown << " more (see the index's /runs/error)\n";
+  auto leave = [](int code) {
+    if (io::hdf5_file_left_open()) {  // see cmd_run
+      std::cout.flush();
+      std::cerr.flush();
+      std::fflush(nullptr);
+      _exit(code);
+    }
+    return code;
+  };
+  if (r.interrupted) {
+    std::cerr << "dcsim sweep: interrupted; the runs that did not finish are incomplete; dcsim sweep ... --resume "
+                 "goes on from there\n";
+    return leave(128 + (g_signal ? static_cast<int>(g_signal) : SIGINT));
+  }
+  const cli::IndexCounts c = cli::count_runs(sweep, dir);
+  int code = r.failed ? kFailed : kOk;
+  if (c.all_ended()) {
+    try {
+      if (report_index(sweep, dir) != kOk) code = kFailed;
+    } catch (const std::exception& e) {
+      std::cerr << "dcsim sweep: " << e.what() << "\n";
+      code = kFailed;
+    }
+  } else {
+    std::printf("index: not written: %zu runs of the sweep have not ended (other tasks may be running them); "
+                "dcsim merge %s builds it from what is there\n", c.incomplete + c.missing, dir.c_str());
+  }
+  if (r.failed) std::cerr << "dcsim sweep: " << r.failed << " run" << (r.failed == 1 ? "" : "s") << " failed\n";
+  return leave(code);
+}
+
+int cmd_merge(const std::vector<std::string>& args) {
+  po::options_description desc("dcsim merge DIR");
+  desc.add_options()("help,h", "this help")("dir", po::value<std::string>()->required(), "a sweep's directory (dcsim sweep -o DIR)");
+  po::positional_options_description pos;
+  pos.add("dir", 1);
+  const CommandLine cl = parse(args, desc, pos);
+  if (cl.help) {
+    std::cout << desc << "\n";
+    return kOk;
+  }
+  const std::string dir = cl.vm["dir"].as<std::string>();
+  cli::Sweep sweep;
+  try {
+    sweep = cli::load_sweep_dir(dir);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  }
+  return report_index(sweep, dir);
 }
 
 // Reads and prints an output file (in a child process: see cmd_info).
@@ -449,7 +616,8 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "validate") return cmd_validate(args);
-    if (cmd == "sweep") return cmd_sweep(args);
+    if (cmd == "sweep") return cmd_sweep(args, argv[0]);
+    if (cmd == "merge") return cmd_merge(args);
     if (cmd == "info") return cmd_info(args);
     if (cmd == "keys") return cmd_keys(args);
   } catch (const po::error& e) {

@@ -51,4 +51,27 @@ void Progress::finish() {
   drawn_ = false;
 }
 
+SweepProgress::SweepProgress(std::size_t total, int threads, bool tty, double line_interval_s)
+    : total_(total), threads_(threads), tty_(tty), interval_s_(line_interval_s), start_(Clock::now()), last_(start_) {}
+
+void SweepProgress::update(std::size_t done, std::size_t failed, std::size_t running, bool force) {
+  const auto t = Clock::now();
+  if (!force && std::chrono::duration<double>(t - last_).count() < (tty_ ? 0.2 : interval_s_)) return;
+  last_ = t;
+  const double elapsed = std::chrono::duration<double>(t - start_).count();
+  // Runs finish at about `done / elapsed` per second; what is left takes the rest at that rate.
+  const double eta = done > 0 ? elapsed * static_cast<double>(total_ - done) / static_cast<double>(done) : -1;
+  const char* end = tty_ ? "   " : "\n";
+  std::fprintf(stderr, "%ssweep: %zu/%zu done, %zu failed, %zu running on %d thread%s, elapsed %s, ETA %s%s",
+               tty_ ? "\r" : "", done, total_, failed, running, threads_, threads_ == 1 ? "" : "s",
+               clock_text(elapsed).c_str(), done == total_ ? "00:00" : clock_text(eta).c_str(), end);
+  drawn_ = tty_;
+  std::fflush(stderr);
+}
+
+void SweepProgress::finish() {
+  if (tty_ && drawn_) std::fprintf(stderr, "\n");
+  drawn_ = false;
+}
+
 }  // namespace dcsim::cli

@@ -21,7 +21,7 @@ Sweep sweep_from_tree(ConfigValue root, const std::string& path, const std::vect
   Sweep s;
   s.path = path;
   // Command-line overrides reach the whole file, [sweep] included (--set sweep.replicas=5).
-  (void)io::apply_overrides(root, overrides);
+  s.resolved_text = io::apply_overrides(root, overrides);
   const ConfigValue* raw = root.find("sweep");
   if (!raw) {
     throw ConfigError(SourceLoc{path, 0, 0}, "the scenario has no [sweep] table: dcsim sweep needs axes to vary "

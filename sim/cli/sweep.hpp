@@ -12,6 +12,7 @@ namespace dcsim::cli {
 
 struct Sweep {
   std::string path;           // the scenario file
+  std::string resolved_text;  // the whole scenario, [sweep] included, overrides applied (DIR/sweep.toml)
   io::Scenario base;          // the scenario without [sweep], command-line overrides applied
   study::SweepSpec spec;
   study::Expansion expansion;

@@ -196,8 +196,9 @@ class IntervalHistogram {
   Histogram total_;
 };
 
-// Student-t quantile t_{df, p} for two-sided confidence intervals (p = 0.975 for 95 %); Hill's (1970)
-// approximation, accurate to ~1e-4 for df >= 3.
+// Student-t quantile t_{df, p} for two-sided confidence intervals (p = 0.975 for 95 %): closed forms for
+// df 1 and 2, otherwise Hill's (1970) series refined by Newton steps on the exact distribution function
+// (regularized incomplete beta), to ~1e-12 relative.
 double student_t_quantile(double p, double df);
 
 // Batch means for a steady-state estimate from one long run: observations are grouped into consecutive

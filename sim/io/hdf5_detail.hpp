@@ -5,6 +5,7 @@
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -65,7 +66,21 @@ class Hid {
   Closer close_ = nullptr;
 };
 
-// Turns off libhdf5's printing of error stacks (once per process).
+// A variable-length UTF-8 string type.
+Hid string_type();
+// Scalar attributes, replacing one of the same name.
+void write_attr(hid_t obj, const std::string& name, const std::string& value);
+void write_attr(hid_t obj, const std::string& name, double value);
+void write_attr(hid_t obj, const std::string& name, std::int64_t value);
+void write_attr_u64(hid_t obj, const std::string& name, std::uint64_t value);
+// Object creation property lists without modification times: byte-identical files for identical runs.
+Hid group_create_plist();
+Hid open_or_create_group(hid_t parent, const std::string& name);
+
+// Turns off libhdf5's printing of error stacks (once per thread: the setting is per thread).
 void silence_hdf5();
+
+// Whether libhdf5 was built thread-safe (it then serialises its calls with a lock of its own).
+bool library_threadsafe();
 
 }  // namespace dcsim::io::detail

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -23,66 +24,11 @@ namespace {
 using detail::check;
 using detail::Hid;
 
-Hid string_type() {
-  Hid t(H5Tcopy(H5T_C_S1), H5Tclose, "create a string type");
-  check(H5Tset_size(t.get(), H5T_VARIABLE), "set string size");
-  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "set string charset");
-  return t;
-}
-
-void delete_attr_if_exists(hid_t obj, const std::string& name) {
-  if (H5Aexists(obj, name.c_str()) > 0) check(H5Adelete(obj, name.c_str()), "replace attribute " + name);
-}
-
-void write_attr(hid_t obj, const std::string& name, const std::string& value) {
-  delete_attr_if_exists(obj, name);
-  Hid type = string_type();
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
-  Hid a(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
-  const char* p = value.c_str();
-  check(H5Awrite(a.get(), type.get(), &p), "write attribute " + name);
-}
-
-void write_attr(hid_t obj, const std::string& name, double value) {
-  delete_attr_if_exists(obj, name);
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
-  Hid a(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
-  check(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, &value), "write attribute " + name);
-}
-
-void write_attr(hid_t obj, const std::string& name, std::int64_t value) {
-  delete_attr_if_exists(obj, name);
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
-  Hid a(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
-  check(H5Awrite(a.get(), H5T_NATIVE_INT64, &value), "write attribute " + name);
-}
-
-void write_attr_u64(hid_t obj, const std::string& name, std::uint64_t value) {
-  delete_attr_if_exists(obj, name);
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
-  Hid a(H5Acreate2(obj, name.c_str(), H5T_STD_U64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
-  check(H5Awrite(a.get(), H5T_NATIVE_UINT64, &value), "write attribute " + name);
-}
-
-// Object creation property lists without modification times: byte-identical files for identical runs.
-Hid group_create_plist() {
-  Hid p(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create a group property list");
-  check(H5Pset_obj_track_times(p.get(), 0), "disable time tracking");
-  return p;
-}
-
-Hid open_or_create_group(hid_t parent, const std::string& name) {
-  if (H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0) {
-    return Hid(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, "open group " + name);
-  }
-  Hid gcpl = group_create_plist();
-  return Hid(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose,
-             "create group " + name);
-}
+using detail::group_create_plist;
+using detail::open_or_create_group;
+using detail::string_type;
+using detail::write_attr;
+using detail::write_attr_u64;
 
 // A 1-D float64 dataset, chunked and extendible, shuffle + deflate.
 Hid create_series(hid_t parent, const std::string& name, std::size_t chunk_rows) {
@@ -185,10 +131,12 @@ Hdf5Recorder::~Hdf5Recorder() {
 }
 
 namespace {
-bool g_file_left_open = false;
+std::atomic<bool> g_file_left_open{false};
 }
 
-bool hdf5_file_left_open() noexcept { return g_file_left_open; }
+bool hdf5_file_left_open() noexcept { return g_file_left_open.load(); }
+
+bool hdf5_threadsafe() noexcept { return detail::library_threadsafe(); }
 
 void Hdf5Recorder::give_up() noexcept {
   failed_ = true;

@@ -107,6 +107,10 @@ class Hdf5Recorder final : public SampleSink {
 // close failed too). libhdf5 would crash closing it again at exit: the program must then end with _exit.
 bool hdf5_file_left_open() noexcept;
 
+// Whether recorders and readers may run on several threads at once: libhdf5 was built thread-safe (Debian's
+// is; it serialises its calls). Sweeps run one run at a time otherwise.
+bool hdf5_threadsafe() noexcept;
+
 // What `dcsim info` shows of a file.
 struct OutputInfo {
   std::map<std::string, std::string> root_attributes;  // rendered as text

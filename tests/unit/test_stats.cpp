@@ -147,36 +147,44 @@ TEST_CASE("Student t quantiles match the tables", "[stats]") {
   CHECK(student_t_quantile(0.995, 20) == Approx(2.845).epsilon(1e-3));
 }
 
-TEST_CASE("Student t quantiles are as accurate as Hill's four-term series allows, tails included", "[stats]") {
-  // Exact quantiles (scipy.stats.t.ppf). Acklam's normal quantile is good to 1.2e-9 and Hill's series in
-  // 1/df loses accuracy as df falls and p moves into the tails; each tolerance is about twice the series'
-  // own error there, so a wrong coefficient in any term, or in either tail of the normal, is caught.
+TEST_CASE("Student t quantiles are exact to 1e-8 from one degree of freedom up, tails included", "[stats]") {
+  // Exact quantiles (scipy.stats.t.ppf). df 1 and 2 have closed forms; above, Hill's series (off by up to
+  // 3e-3 in the tails at df 7) is refined by Newton steps on the exact distribution function, so a wrong
+  // incomplete beta, density or closed form is caught at 1e-8.
   struct Row {
     double p, df, exact, rel_tol;
   };
   const std::vector<Row> rows = {
-      {0.9, 7, 1.414923928, 1e-05},
-      {0.975, 7, 2.364624251, 6e-05},
-      {0.995, 7, 3.499483297, 5e-04},
-      {0.9995, 7, 5.407882521, 3e-03},
-      {0.01, 7, -2.997951567, 2e-04},
-      {0.001, 7, -4.785289629, 2e-03},
-      {0.9, 10, 1.372183641, 2e-06},
-      {0.975, 10, 2.228138852, 1e-05},
-      {0.995, 10, 3.169272667, 6e-05},
-      {0.9995, 10, 4.586893859, 6e-04},
-      {0.01, 10, -2.763769457, 3e-05},
-      {0.001, 10, -4.143700494, 3e-04},
+      {0.975, 1, 12.70620474, 1e-08},  // df 1 and 2: closed forms (means of two or three replicas)
+      {0.9, 1, 3.077683537, 1e-08},
+      {0.025, 1, -12.70620474, 1e-08},
+      {0.975, 2, 4.302652730, 1e-08},
+      {0.995, 2, 9.924843201, 1e-08},
+      {0.05, 2, -2.919985580, 1e-08},
+      {0.975, 3, 3.182446305, 1e-08},
+      {0.975, 4, 2.776445105, 1e-08},
+      {0.9, 7, 1.414923928, 1e-08},
+      {0.975, 7, 2.364624251, 1e-08},
+      {0.995, 7, 3.499483297, 1e-08},
+      {0.9995, 7, 5.407882521, 1e-08},
+      {0.01, 7, -2.997951567, 1e-08},
+      {0.001, 7, -4.785289629, 1e-08},
+      {0.9, 10, 1.372183641, 1e-08},
+      {0.975, 10, 2.228138852, 1e-08},
+      {0.995, 10, 3.169272667, 1e-08},
+      {0.9995, 10, 4.586893859, 1e-08},
+      {0.01, 10, -2.763769457, 1e-08},
+      {0.001, 10, -4.143700494, 1e-08},
       {0.9, 30, 1.310415023, 1e-08},
-      {0.975, 30, 2.042272456, 3e-08},
-      {0.995, 30, 2.749995654, 3e-07},
-      {0.9995, 30, 3.645958635, 3e-06},
-      {0.01, 30, -2.457261542, 2e-07},
-      {0.001, 30, -3.385184867, 2e-06},
+      {0.975, 30, 2.042272456, 1e-08},
+      {0.995, 30, 2.749995654, 1e-08},
+      {0.9995, 30, 3.645958635, 1e-08},
+      {0.01, 30, -2.457261542, 1e-08},
+      {0.001, 30, -3.385184867, 1e-08},
       {0.9, 100, 1.290074761, 1e-08},
       {0.975, 100, 1.983971518, 1e-08},
       {0.995, 100, 2.625890521, 1e-08},
-      {0.9995, 100, 3.390491319, 2e-08},
+      {0.9995, 100, 3.390491319, 1e-08},
       {0.01, 100, -2.364217366, 1e-08},
       {0.001, 100, -3.173739489, 1e-08},
       {0.9, 1e6, 1.281552412, 1e-08},
@@ -191,6 +199,7 @@ TEST_CASE("Student t quantiles are as accurate as Hill's four-term series allows
     CHECK(student_t_quantile(r.p, r.df) == Approx(r.exact).epsilon(r.rel_tol));
   }
   CHECK_THROWS(student_t_quantile(0.975, 0.5));
+  CHECK_THROWS(student_t_quantile(1.0, 5));
 }
 
 TEST_CASE("batch-means confidence intervals cover the true mean about 95 % of the time", "[stats]") {

@@ -1,0 +1,61 @@
+// Running a sweep: its runs in parallel in one process (OpenMP, one engine per thread), each writing
+// DIR/runs/<name>.h5 as `dcsim run` would, with a record of how it ended (DIR/runs/<name>.status).
+//
+//   DIR/sweep.toml          the sweep as resolved (command-line overrides applied): what merge and resume
+//                           expand; a directory holding another sweep is refused
+//   DIR/runs/<name>.h5      a complete run (OUT.partial while it runs, or when it failed part-way)
+//   DIR/runs/<name>.status  "status", "wall_s" and "error" lines: how the run ended and how long it took
+//   DIR/index.h5            the table of every run and the statistics over replicas (sweep_index.hpp)
+//
+// A run's file depends only on the scenario, the point and the run index, never on the number of threads
+// or on which task ran it, so the index built from the files is the same whatever the split.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "sim/cli/sweep.hpp"
+
+namespace dcsim::cli {
+
+struct SweepRunOptions {
+  std::string dir;
+  int threads = 1;
+  std::vector<std::size_t> selection;  // the runs to run (indices into the expansion), in order
+  bool resume = false;                 // skip the runs whose files are complete
+  const std::atomic<bool>* interrupt = nullptr;
+  bool progress = true;
+  bool progress_tty = false;
+  double progress_interval_s = 10.0;
+};
+
+struct SweepRunSummary {
+  std::size_t selected = 0, ran = 0, skipped = 0, failed = 0, not_started = 0;
+  bool interrupted = false;
+  std::vector<std::string> errors;  // "run NAME: message", for the failed runs
+  double wall_s = 0;
+};
+
+// Why DIR cannot hold this sweep ("" when it can): a file that is not a directory, a directory holding
+// something else than a dcsim sweep, or a sweep whose sweep.toml differs. Creates DIR/runs and writes
+// DIR/sweep.toml when it can.
+std::string prepare_sweep_dir(const Sweep& sweep, const std::string& dir);
+
+// Runs the selected runs. Never throws for a run's failure: it is counted, recorded in its status file,
+// and the other runs go on. After an interrupt no further run starts; the running ones stop at once and
+// are left incomplete.
+SweepRunSummary run_sweep(const Sweep& sweep, const SweepRunOptions& options);
+
+// The paths of a run's files.
+std::string run_file(const std::string& dir, const study::SweepRun& run);
+std::string status_file(const std::string& dir, const study::SweepRun& run);
+
+// Whether a run's file exists under its final name and reads as a complete dcsim output.
+bool run_complete(const std::string& dir, const study::SweepRun& run);
+
+// The sweep a directory holds, from DIR/sweep.toml. Throws ConfigError when there is none.
+Sweep load_sweep_dir(const std::string& dir);
+
+}  // namespace dcsim::cli
