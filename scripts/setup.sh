@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages dcsim needs to build, test and analyse, and nothing else.
 # Idempotent: packages already installed are left alone, and apt is not touched when nothing is missing.
-# Usage: scripts/setup.sh [--with-cluster]   (--with-cluster adds Open MPI and Slurm for the cluster tests)
+# Usage: scripts/setup.sh   (Open MPI and Slurm included: the cluster tests start a one-node Slurm and mpirun)
 set -euo pipefail
 
 packages=(
@@ -11,10 +11,9 @@ packages=(
   catch2 libtomlplusplus-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
   clang libclang-rt-14-dev
+  python3-scipy
+  openmpi-bin libopenmpi-dev slurm-wlm munge
 )
-if [[ "${1:-}" == "--with-cluster" ]]; then
-  packages+=(openmpi-bin libopenmpi-dev slurm-wlm munge)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -273,7 +273,7 @@ int cmd_validate(const std::vector<std::string>& args) {
     if (cli::has_sweep(io::parse_toml(read_input_file(path, limits::kMaxScenarioBytes, "scenario file"), path))) {
       // Every point is built and checked; the replicas differ only in their run index.
       const cli::Sweep sweep = cli::load_sweep(path, collect_overrides(cl.vm));
-      cli::validate_sweep(sweep);
+      (void)cli::validate_sweep(sweep);
       std::printf("%s: ok, a sweep of %zu point%s x %lld replica%s = %zu runs, every point checked\n", path.c_str(),
                   sweep.expansion.points, sweep.expansion.points == 1 ? "" : "s",
                   static_cast<long long>(sweep.spec.replicas), sweep.spec.replicas == 1 ? "" : "s",
@@ -360,13 +360,14 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
   }
   const std::string path = vm["scenario"].as<std::string>();
   cli::Sweep sweep;
+  std::vector<double> expected_cost;
   try {
     sweep = cli::load_sweep(path, collect_overrides(vm));
     if (list) {
       std::cout << cli::list_runs(sweep);
       return kOk;
     }
-    cli::validate_sweep(sweep);  // every point, before anything runs
+    expected_cost = cli::validate_sweep(sweep);  // every point, before anything runs
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
@@ -419,6 +420,7 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
   opt.dir = dir;
   opt.threads = vm.count("jobs") ? vm["jobs"].as<int>() : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   opt.selection = selection;
+  opt.expected_cost = expected_cost;
   opt.resume = vm.count("resume") > 0;
   opt.interrupt = &g_interrupted;
   opt.progress = !vm.count("quiet");

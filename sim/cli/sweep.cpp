@@ -91,10 +91,14 @@ Job prepare_sweep_run(const Sweep& sweep, const study::SweepRun& run, bool finge
   }
 }
 
-void validate_sweep(const Sweep& sweep) {
+std::vector<double> validate_sweep(const Sweep& sweep) {
+  std::vector<double> cost(sweep.expansion.points, 0.0);
   for (const study::SweepRun& run : sweep.expansion.runs) {
-    if (run.replica == 0) (void)prepare_sweep_run(sweep, run);
+    if (run.replica != 0) continue;
+    const Job job = prepare_sweep_run(sweep, run);
+    cost[run.point] = job.run->estimate().events(job.run->settings().duration);
   }
+  return cost;
 }
 
 std::string list_runs(const Sweep& sweep) {

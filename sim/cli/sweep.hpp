@@ -32,8 +32,9 @@ Sweep sweep_from_text(const std::string& text, const std::string& name, const st
 Job prepare_sweep_run(const Sweep& sweep, const study::SweepRun& run, bool fingerprint = false);
 
 // Builds every point (its first replica: the replicas differ only in their run index) and throws the
-// first ConfigError; nothing is run.
-void validate_sweep(const Sweep& sweep);
+// first ConfigError; nothing is run. Returns each point's expected number of events (the run estimate),
+// by which the runs are handed out, longest first.
+std::vector<double> validate_sweep(const Sweep& sweep);
 
 // "point 3 of 12 (kind = "liquid", gpus = 8000)": a run's place in messages.
 std::string describe_point(const Sweep& sweep, const study::SweepRun& run);

@@ -212,8 +212,14 @@ IndexCounts write_index(const Sweep& sweep, const std::string& dir, double level
                  {"file", file, "", "the run's file, relative to the index (empty: none)"},
                  {"status", st, "", "complete, failed, incomplete or missing"},
                  {"error", err, "", "why the run failed"},
-                 {"wall_s", wall, "s", "wall time of the run (the only value that depends on the machine)"}};
+                 };
     t.groups.push_back(std::move(g));
+    // The wall times are the only values that depend on the machine: they live in timing.h5, which
+    // /runs/wall_s links to, so that index.h5 itself is the same byte for byte however the runs ran.
+    io::TableFile timing;
+    timing.groups.push_back({"/", {}, {{"wall_s", wall, "s", "wall time of each run of the sweep, in run order (NaN: not run)"}}});
+    io::write_table_file((fs::path(dir) / "timing.h5").string(), timing);
+    t.links.push_back({"/runs/wall_s", "timing.h5", "/wall_s"});
     io::TableGroup params{"/runs/params", {}, {}};
     for (std::size_t a = 0; a < axes.size(); ++a) {
       std::vector<std::size_t> v;

@@ -5,7 +5,8 @@
 //   /                    attributes: dcsim_version, scenario_file, combine, streams, points, replicas, runs,
 //                        baseline, confidence_level, runs_complete, runs_failed, runs_missing, status
 //   /scenario            [1] string: the sweep as resolved (DIR/sweep.toml without its first line)
-//   /runs/{run, point, replica, run_index, seed, name, file, status, error, wall_s}   one row per run
+//   /runs/{run, point, replica, run_index, seed, name, file, status, error}   one row per run
+//   /runs/wall_s         external link to timing.h5:/wall_s, the wall time of each run
 //   /runs/params/<axis key>      the run's value of each axis
 //   /runs/metrics/<metric>       every numeric summary value (NaN for a run that did not complete)
 //   /points/{point, name, replicas}   one row per point; replicas: how many completed
@@ -15,7 +16,8 @@
 //                        replica by replica under common random numbers, Welch's interval otherwise
 //   /files/<run name>    external link to the run's file (runs/<name>.h5, or .partial when incomplete)
 //
-// Only wall_s depends on the machine: every other byte is a function of the run files.
+// Only the wall times depend on the machine, and they are in DIR/timing.h5 (linked): every byte of
+// index.h5 is a function of the run files.
 #pragma once
 
 #include <cstddef>

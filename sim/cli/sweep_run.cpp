@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -187,6 +188,13 @@ SweepRunSummary run_sweep(const Sweep& sweep, const SweepRunOptions& opt) {
       continue;
     }
     todo.push_back(i);
+  }
+  // Longest expected first, so that no long run starts last while the other threads idle (ties, and
+  // the replicas of a point, in run order).
+  if (opt.expected_cost.size() == sweep.expansion.points) {
+    std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
+      return opt.expected_cost[runs[a].point] > opt.expected_cost[runs[b].point];
+    });
   }
   int threads = std::max(1, std::min<int>(opt.threads, static_cast<int>(std::max<std::size_t>(todo.size(), 1))));
   if (!io::hdf5_threadsafe()) threads = 1;  // a libhdf5 built without its lock cannot write two files at once

@@ -6,6 +6,7 @@
 //   DIR/runs/<name>.h5      a complete run (OUT.partial while it runs, or when it failed part-way)
 //   DIR/runs/<name>.status  "status", "wall_s" and "error" lines: how the run ended and how long it took
 //   DIR/index.h5            the table of every run and the statistics over replicas (sweep_index.hpp)
+//   DIR/timing.h5           the runs' wall times (linked from index.h5)
 //
 // A run's file depends only on the scenario, the point and the run index, never on the number of threads
 // or on which task ran it, so the index built from the files is the same whatever the split.
@@ -23,7 +24,8 @@ namespace dcsim::cli {
 struct SweepRunOptions {
   std::string dir;
   int threads = 1;
-  std::vector<std::size_t> selection;  // the runs to run (indices into the expansion), in order
+  std::vector<std::size_t> selection;  // the runs to run (indices into the expansion)
+  std::vector<double> expected_cost;   // per point (validate_sweep): runs start longest first; empty: in order
   bool resume = false;                 // skip the runs whose files are complete
   const std::atomic<bool>* interrupt = nullptr;
   bool progress = true;
