@@ -22,6 +22,9 @@
 #include "models/world.hpp"
 #include "sim/cli/contain.hpp"
 #include "sim/cli/job.hpp"
+#if defined(DCSIM_MPI)
+#include "sim/cli/mpi_sweep.hpp"
+#endif
 #include "sim/cli/slurm_script.hpp"
 #include "sim/cli/sweep.hpp"
 #include "sim/cli/sweep_index.hpp"
@@ -325,6 +328,9 @@ int report_index(const cli::Sweep& sweep, const std::string& dir) {
   return c.complete == sweep.expansion.runs.size() ? kOk : kFailed;
 }
 
+int sweep_outcome(const cli::Sweep& sweep, const std::string& dir, const std::string& path,
+                  const cli::SweepRunSummary& r, const std::string& where);
+
 int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
   po::options_description desc("dcsim sweep SCENARIO (--list | -o DIR) [options]");
   desc.add_options()("help,h", "this help")("scenario", po::value<std::string>()->required(), "scenario TOML file with a [sweep] table")(
@@ -412,7 +418,20 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
     return kOk;
   }
   const std::vector<std::size_t> selection = selected_runs(vm, sweep.expansion.runs.size());
-  if (const std::string why = cli::prepare_sweep_dir(sweep, dir); !why.empty()) {
+#if defined(DCSIM_MPI)
+  // Under mpirun the ranks share the sweep (mpi_sweep.hpp); alone, this is a one-process sweep.
+  cli::mpi::Session mpi;
+  const int rank = mpi.rank(), ranks = mpi.size();
+#else
+  const int rank = 0, ranks = 1;
+#endif
+  std::string why = rank == 0 ? cli::prepare_sweep_dir(sweep, dir) : std::string();
+#if defined(DCSIM_MPI)
+  if (cli::mpi::broadcast(why.empty() ? 0 : 1) != 0) return rank == 0 ? (std::cerr << dir << ": error: " << why << "\n", kBadInput) : kBadInput;
+  if (rank != 0) why = cli::prepare_sweep_dir(sweep, dir);  // finds rank 0's sweep.toml
+  cli::mpi::HandOut handout;
+#endif
+  if (!why.empty()) {
     std::cerr << dir << ": error: " << why << "\n";
     return kBadInput;
   }
@@ -423,17 +442,50 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
   opt.expected_cost = expected_cost;
   opt.resume = vm.count("resume") > 0;
   opt.interrupt = &g_interrupted;
-  opt.progress = !vm.count("quiet");
+  opt.progress = !vm.count("quiet") && ranks == 1;
+#if defined(DCSIM_MPI)
+  if (ranks > 1) {
+    opt.before_start = [&] { handout.start(); };
+    opt.next = [&] { return handout.next(); };
+  }
+#endif
   opt.progress_tty = isatty(STDERR_FILENO) == 1;
   opt.progress_interval_s = vm["progress-interval"].as<double>();
   install_signal_handlers();
-  const cli::SweepRunSummary r = cli::run_sweep(sweep, opt);
-  std::printf("dcsim %s  %s  sweep of %zu runs: %zu selected, %zu ran, %zu skipped (complete), %zu failed, %.3f s\n",
-              DCSIM_VERSION, path.c_str(), sweep.expansion.runs.size(), r.selected, r.ran, r.skipped, r.failed, r.wall_s);
-  std::fflush(stdout);
+  cli::SweepRunSummary r = cli::run_sweep(sweep, opt);
   constexpr std::size_t kShown = 10;
-  for (std::size_t i = 0; i < r.errors.size() && i < kShown; ++i) std::cerr << "dcsim sweep: " << r.errors[i] << "\n";
-  if (r.errors.size() > kShown) std::cerr << "dcsim sweep: ... and " << r.errors.size() - kShown << " more (see the index's /runs/error)\n";
+  const std::string who = ranks > 1 ? "rank " + std::to_string(rank) + ": " : "";
+  for (std::size_t i = 0; i < r.errors.size() && i < kShown; ++i) std::cerr << "dcsim sweep: " << who << r.errors[i] << "\n";
+  if (r.errors.size() > kShown) std::cerr << "dcsim sweep: " << who << "... and " << r.errors.size() - kShown << " more (see the index's /runs/error)\n";
+#if defined(DCSIM_MPI)
+  std::string where;
+  if (ranks > 1) {
+    handout.finish();
+    std::vector<std::size_t> ran_by_rank;
+    r = cli::mpi::reduce(r, ran_by_rank);
+    if (rank != 0) return cli::mpi::broadcast(0);
+    where = " on " + std::to_string(ranks) + " ranks (";
+    for (std::size_t k = 0; k < ran_by_rank.size(); ++k) where += (k ? " + " : "") + std::to_string(ran_by_rank[k]);
+    where += " runs)";
+  }
+#else
+  const std::string where;
+#endif
+  const int code = sweep_outcome(sweep, dir, path, r, where);
+#if defined(DCSIM_MPI)
+  if (ranks > 1) return cli::mpi::broadcast(code);
+#endif
+  return code;
+}
+
+// What a sweep prints and returns once its runs are done: the counts, the index when nothing is left to
+// run, and the exit code (1 when a run failed).
+int sweep_outcome(const cli::Sweep& sweep, const std::string& dir, const std::string& path,
+                  const cli::SweepRunSummary& r, const std::string& where) {
+  std::printf("dcsim %s  %s  sweep of %zu runs: %zu selected, %zu ran, %zu skipped (complete), %zu failed, %.3f s%s\n",
+              DCSIM_VERSION, path.c_str(), sweep.expansion.runs.size(), r.selected, r.ran, r.skipped, r.failed, r.wall_s,
+              where.c_str());
+  std::fflush(stdout);
   auto leave = [](int code) {
     if (io::hdf5_file_left_open()) {  // see cmd_run
       std::cout.flush();

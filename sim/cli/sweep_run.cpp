@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -196,6 +197,7 @@ SweepRunSummary run_sweep(const Sweep& sweep, const SweepRunOptions& opt) {
       return opt.expected_cost[runs[a].point] > opt.expected_cost[runs[b].point];
     });
   }
+  if (opt.before_start) opt.before_start();
   int threads = std::max(1, std::min<int>(opt.threads, static_cast<int>(std::max<std::size_t>(todo.size(), 1))));
   if (!io::hdf5_threadsafe()) threads = 1;  // a libhdf5 built without its lock cannot write two files at once
   std::size_t done = sum.skipped + sum.failed, running = 0;
@@ -236,18 +238,20 @@ SweepRunSummary run_sweep(const Sweep& sweep, const SweepRunOptions& opt) {
     if (!status_error.empty()) sum.errors.push_back("run " + run.name + ": " + status_error);
     if (progress) progress->update(done, sum.failed, running);
   };
+  // Positions in `todo` are handed out one at a time: by a counter here, or across the ranks of an MPI job.
   const std::size_t n = todo.size();
+  std::atomic<std::size_t> counter{0};
+  const std::function<std::size_t()> next = opt.next ? opt.next : std::function<std::size_t()>([&] { return counter++; });
+  auto worker = [&] {
+    for (std::size_t k = next(); k < n; k = next()) body(k);
+  };
 #if defined(DCSIM_OPENMP)
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (std::size_t k = 0; k < n; ++k) body(k);
+#pragma omp parallel num_threads(threads)
+  worker();
 #else
-  std::atomic<std::size_t> next{0};
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (std::size_t k = next++; k < n; k = next++) body(k);
-    });
-  }
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
   for (auto& t : pool) t.join();
 #endif
   if (opt.interrupt && opt.interrupt->load()) sum.interrupted = true;

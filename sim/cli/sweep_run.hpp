@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ struct SweepRunOptions {
   std::vector<std::size_t> selection;  // the runs to run (indices into the expansion)
   std::vector<double> expected_cost;   // per point (validate_sweep): runs start longest first; empty: in order
   bool resume = false;                 // skip the runs whose files are complete
+  // Where the threads take their next run from: a position in the list of runs to run, handed out once
+  // (a value >= that list's size: nothing left). Empty: a counter of this process. Set by MPI jobs, whose
+  // ranks all compute the same list and share one counter. Called from several threads at once.
+  std::function<std::size_t()> next;
+  std::function<void()> before_start;  // called once the list is made, before the first run starts
   const std::atomic<bool>* interrupt = nullptr;
   bool progress = true;
   bool progress_tty = false;
