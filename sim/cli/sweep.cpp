@@ -1,6 +1,7 @@
 #include "sim/cli/sweep.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "sim/core/echo.hpp"
 #include "sim/core/input_file.hpp"
@@ -17,9 +18,41 @@ std::string message_of(const ConfigError& e) {
   return at == std::string::npos ? w : w.substr(at + 9);
 }
 
+// A sweep file that names its scenario (sweep.scenario = "default.toml") holds [sweep] only: the scenario's
+// tables, read from its own file (so that its relative paths and its messages' locations are its own),
+// take the place of the rest.
+void merge_named_scenario(ConfigValue& root, const std::string& path) {
+  const ConfigValue* sw = root.find("sweep");
+  const ConfigValue* named = sw && sw->is_table() ? sw->find("scenario") : nullptr;
+  if (!named) return;
+  if (!named->is_string() || named->as_string().empty()) {
+    throw ConfigError(named->loc(), "key 'sweep.scenario': expected the path of a scenario file, found " +
+                                        (named->is_string() ? std::string("an empty string") : std::string("a value that is not a string")));
+  }
+  for (const auto& [k, v] : root.entries()) {
+    if (k != "sweep") {
+      throw ConfigError(v.key_loc(), "a sweep file that names its scenario (sweep.scenario) holds [sweep] only, found '" +
+                                         echo(k) + "': change the scenario with an axis or --set");
+    }
+  }
+  const std::string base_path =
+      (std::filesystem::path(path).parent_path() / named->as_string()).lexically_normal().string();
+  std::string text;
+  try {
+    text = read_input_file(base_path, limits::kMaxScenarioBytes, "scenario file");
+  } catch (const ConfigError& e) {
+    throw ConfigError(named->loc(), "key 'sweep.scenario': " + message_of(e));
+  }
+  ConfigValue base = io::parse_toml(text, base_path);
+  if (base.find("sweep")) throw ConfigError(named->loc(), "key 'sweep.scenario': " + base_path + " is itself a sweep");
+  base.set("sweep", *sw);
+  root = std::move(base);
+}
+
 Sweep sweep_from_tree(ConfigValue root, const std::string& path, const std::vector<std::string>& overrides) {
   Sweep s;
   s.path = path;
+  merge_named_scenario(root, path);
   // Command-line overrides reach the whole file, [sweep] included (--set sweep.replicas=5).
   s.resolved_text = io::apply_overrides(root, overrides);
   const ConfigValue* raw = root.find("sweep");

@@ -16,6 +16,9 @@ const std::vector<ParamDef>& parameter_table() {
       {.key = "sweep", .type = ParamType::table, .basis = Basis::optional,
        .source = "absent: the scenario is one run",
        .help = "A study (dcsim sweep): the scenario run at every point of its axes, with replicas; dcsim run refuses it."},
+      {.key = "sweep.scenario", .type = ParamType::text, .basis = Basis::optional,
+       .source = "absent: the sweep's file is the scenario",
+       .help = "The scenario to sweep, when the sweep is a file of its own (a path relative to it); the file then holds [sweep] only."},
       {.key = "sweep.combine", .type = ParamType::choice, .choices = {"grid", "zip"}, .def = "grid",
        .basis = Basis::assumption, .source = "every combination of the axes' values, as a factorial study needs",
        .help = "grid: every combination of the axes' values (the first axis varies slowest); zip: the i-th value of every axis."},
@@ -128,6 +131,7 @@ std::vector<std::vector<double>> latin_hypercube(std::size_t axes, std::size_t n
 SweepSpec read_sweep(const Params& sweep, const ConfigValue& raw) {
   SweepSpec s;
   s.loc = sweep.loc();
+  if (sweep.has("scenario")) (void)sweep.text("scenario");  // read by the caller, which merges the scenario in
   s.combine = sweep.choice("combine") == "zip" ? Combine::zip : Combine::grid;
   s.replicas = sweep.integer("replicas");
   s.replicas_loc = sweep.has("replicas") ? sweep.loc("replicas") : sweep.loc();

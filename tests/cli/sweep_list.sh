@@ -52,4 +52,48 @@ refuse "sweep.axes[0].range" sweep "$scenario" --list --set 'sweep.axes[0].range
 refuse "sweep.replica" sweep "$scenario" --list --set sweep.replica=3
 refuse "has no [sweep] table" sweep "$src/scenarios/mmc.toml" --list
 refuse "this scenario is a sweep ([sweep]): run it with dcsim sweep" run "$scenario" -o "$tmp/x.h5" --quiet
+
+# A sweep file that names its scenario: the scenario's tables, read from its own file, with the axes.
+mkdir -p study
+cat >study/named.toml <<TOML
+[sweep]
+scenario = "../$(basename "$scenario")"
+[[sweep.axes]]
+key = "mmc.servers"
+values = [60, 70]
+TOML
+cp "$scenario" ./base.toml
+sed -i '/^\[sweep\]/,$d' base.toml
+sed -i "s|^scenario = .*|scenario = \"../base.toml\"|" study/named.toml
+"$dcsim" validate study/named.toml >out 2>err || fail "validate of a sweep file naming its scenario: exit $?: $(cat err)"
+grep -qF "ok, a sweep of 2 points x 1 replica = 2 runs, every point checked" out || fail "named scenario: $(cat out)"
+"$dcsim" sweep study/named.toml --list --set mmc.arrival_rate=40/s >out 2>err || fail "named --list: $(cat err)"
+grep -qE '^1 +1 +0 +0 +p1_servers-70 +70$' out || fail "named scenario, --list: $(cat out)"
+cat >study/extra.toml <<TOML
+[mmc]
+servers = 3
+[sweep]
+scenario = "../base.toml"
+TOML
+cat >study/missing.toml <<TOML
+[sweep]
+scenario = "nowhere.toml"
+TOML
+cat >study/nested.toml <<TOML
+[sweep]
+scenario = "../$(basename "$scenario")"
+TOML
+cp "$scenario" "./$(basename "$scenario")"
+keep() { [ "$(ls | grep -cvE '^(out|err|list[0-9]|study|base.toml|'"$(basename "$scenario")"')$')" -eq 0 ] || fail "wrote $(ls)"; }
+for case in "extra:study/extra.toml:1:2: error: a sweep file that names its scenario (sweep.scenario) holds [sweep] only, found 'mmc'" \
+            "missing:study/missing.toml:2:12: error: key 'sweep.scenario':" \
+            "nested:is itself a sweep"; do
+  f=${case%%:*}
+  want=${case#*:}
+  "$dcsim" validate "study/$f.toml" >out 2>err
+  rc=$?
+  [ $rc -eq 2 ] || fail "sweep file $f: exit $rc, want 2: $(cat err)"
+  grep -qF -- "$want" err || fail "sweep file $f: want '$want' in: $(cat err)"
+  keep
+done
 echo "ok"
