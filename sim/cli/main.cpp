@@ -28,12 +28,14 @@
 #include "sim/cli/slurm_script.hpp"
 #include "sim/cli/sweep.hpp"
 #include "sim/cli/sweep_index.hpp"
+#include "sim/cli/sweep_precision.hpp"
 #include "sim/cli/sweep_run.hpp"
 #include "sim/cli/version.hpp"
 #include "sim/core/echo.hpp"
 #include "sim/core/input_file.hpp"
 #include "sim/core/input_limits.hpp"
 #include "sim/io/hdf5_output.hpp"
+#include "sim/study/replicas.hpp"
 #include "sim/study/run_set.hpp"
 
 namespace po = boost::program_options;
@@ -323,9 +325,11 @@ std::vector<std::size_t> selected_runs(const po::variables_map& vm, std::size_t 
 
 int report_index(const cli::Sweep& sweep, const std::string& dir) {
   const cli::IndexCounts c = cli::write_index(sweep, dir);
-  std::printf("index: %s/index.h5 (%zu complete, %zu failed, %zu incomplete, %zu not run)\n", dir.c_str(), c.complete,
+  std::printf("index: %s/index.h5 (%zu complete, %zu failed, %zu incomplete, %zu not run", dir.c_str(), c.complete,
               c.failed, c.incomplete, c.missing);
-  return c.complete == sweep.expansion.runs.size() ? kOk : kFailed;
+  if (c.not_needed) std::printf(", %zu not needed", c.not_needed);
+  std::printf(")\n");
+  return c.all_complete() ? kOk : kFailed;
 }
 
 int sweep_outcome(const cli::Sweep& sweep, const std::string& dir, const std::string& path,
@@ -340,6 +344,10 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
       "runs", po::value<std::string>(), "only these runs: indices and ranges such as 0-9,15, or 'slurm' for this task's "
                                         "share of a Slurm job array (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT)")(
       "resume", "skip the runs whose files are complete; redo the others")(
+      "precision", po::value<std::vector<std::string>>()->composing(),
+      "METRIC:2% (relative) or METRIC:0.5 (absolute): add replicas to each point until the 95 % interval of the "
+      "metric is that narrow (repeatable; every target must be met)")(
+      "max-replicas", po::value<int>()->default_value(50), "--precision: at most this many replicas per point")(
       "slurm-script", "print an sbatch script that runs the sweep as a job array into -o DIR, then exit")(
       "tasks", po::value<int>(), "--slurm-script: tasks of the array (default: the runs, at most 1000)")(
       "cpus-per-task", po::value<int>()->default_value(1), "--slurm-script: cores per task (its -j)")(
@@ -365,13 +373,37 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
     throw po::error("--jobs: expected an integer >= 1, found " + std::to_string(vm["jobs"].as<int>()));
   }
   const std::string path = vm["scenario"].as<std::string>();
+  std::vector<study::PrecisionTarget> targets;
+  if (vm.count("precision")) {
+    for (const auto& t : vm["precision"].as<std::vector<std::string>>()) {
+      try {
+        targets.push_back(study::parse_precision(t));
+      } catch (const std::invalid_argument& e) {
+        throw po::error(std::string("--precision: ") + e.what());
+      }
+    }
+    if (vm.count("runs") || script || list) throw po::error("--precision decides which replicas run: it takes no --runs, --list or --slurm-script");
+  }
+  const int max_replicas = vm["max-replicas"].as<int>();
   cli::Sweep sweep;
   std::vector<double> expected_cost;
+  std::size_t initial_replicas = 0;
   try {
     sweep = cli::load_sweep(path, collect_overrides(vm));
     if (list) {
       std::cout << cli::list_runs(sweep);
       return kOk;
+    }
+    if (!targets.empty()) {
+      // Expanded with every replica a point may need; which of them run is decided as they finish.
+      initial_replicas = static_cast<std::size_t>(std::max<std::int64_t>(3, sweep.spec.replicas));
+      if (max_replicas < static_cast<int>(initial_replicas)) {
+        throw po::error("--max-replicas: expected at least the " + std::to_string(initial_replicas) +
+                        " replicas each point starts with, found " + std::to_string(max_replicas));
+      }
+      auto o = collect_overrides(vm);
+      o.push_back("sweep.replicas=" + std::to_string(max_replicas));
+      sweep = cli::load_sweep(path, o);
     }
     expected_cost = cli::validate_sweep(sweep);  // every point, before anything runs
   } catch (const ConfigError& e) {
@@ -452,7 +484,26 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
   opt.progress_tty = isatty(STDERR_FILENO) == 1;
   opt.progress_interval_s = vm["progress-interval"].as<double>();
   install_signal_handlers();
-  cli::SweepRunSummary r = cli::run_sweep(sweep, opt);
+  cli::SweepRunSummary r;
+  if (!targets.empty()) {
+    if (ranks > 1) throw po::error("--precision runs in one process: not under mpirun");
+    cli::PrecisionOutcome p;
+    try {
+      p = cli::run_to_precision(sweep, opt, targets, initial_replicas);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "dcsim sweep: " << e.what() << "\n";
+      return kBadInput;
+    }
+    r = p.runs;
+    std::printf("precision: %zu stage%s\n", p.stages, p.stages == 1 ? "" : "s");
+    for (std::size_t k = 0; k < p.points.size(); ++k) {
+      const auto& pp = p.points[k];
+      std::printf("  point %zu: %zu replicas, %s\n", k, pp.replicas,
+                  pp.met ? "every target met" : ("not met at --max-replicas or after a failure: " + pp.worst).c_str());
+    }
+  } else {
+    r = cli::run_sweep(sweep, opt);
+  }
   constexpr std::size_t kShown = 10;
   const std::string who = ranks > 1 ? "rank " + std::to_string(rank) + ": " : "";
   for (std::size_t i = 0; i < r.errors.size() && i < kShown; ++i) std::cerr << "dcsim sweep: " << who << r.errors[i] << "\n";

@@ -86,8 +86,8 @@ Record read_record(const std::string& dir, const study::SweepRun& run, std::map<
   }
   const bool partial = fs::is_regular_file(final_path + ".partial", ec);
   if (partial) r.file = "runs/" + run.name + ".h5.partial";
-  if (st.present && st.status == "failed") {
-    r.status = "failed";
+  if (st.present && (st.status == "failed" || st.status == "skipped")) {
+    r.status = st.status;
     r.error = st.error;
   } else {
     r.status = partial || st.present ? "incomplete" : "missing";
@@ -141,6 +141,8 @@ IndexCounts count_runs(const Sweep& sweep, const std::string& dir) {
     const StatusFile st = read_status(status_file(dir, run));
     if (st.present && st.status == "failed") {
       ++c.failed;
+    } else if (st.present && st.status == "skipped") {
+      ++c.not_needed;
     } else if (st.present || fs::is_regular_file(run_file(dir, run) + ".partial", ec)) {
       ++c.incomplete;
     } else {
@@ -163,11 +165,12 @@ IndexCounts write_index(const Sweep& sweep, const std::string& dir, double level
     if (s == "complete") ++counts.complete;
     else if (s == "failed") ++counts.failed;
     else if (s == "incomplete") ++counts.incomplete;
+    else if (s == "skipped") ++counts.not_needed;
     else ++counts.missing;
   }
 
   io::TableFile t;
-  const std::string status = counts.complete == runs.size() ? "complete" : "incomplete";
+  const std::string status = counts.all_complete() ? "complete" : "incomplete";
   t.root_attributes = {
       {"dcsim_version", std::string(DCSIM_VERSION)},
       {"scenario_file", sweep.path},
@@ -181,6 +184,7 @@ IndexCounts write_index(const Sweep& sweep, const std::string& dir, double level
       {"runs_complete", static_cast<std::int64_t>(counts.complete)},
       {"runs_failed", static_cast<std::int64_t>(counts.failed)},
       {"runs_missing", static_cast<std::int64_t>(counts.incomplete + counts.missing)},
+      {"runs_not_needed", static_cast<std::int64_t>(counts.not_needed)},
       {"status", status},
   };
   t.groups.push_back({"/", {}, {io::Column{"scenario", std::vector<std::string>{sweep.resolved_text}, "", "the sweep as resolved"}}});
@@ -210,7 +214,7 @@ IndexCounts write_index(const Sweep& sweep, const std::string& dir, double level
                  {"seed", seed, "", "simulation.seed of the run (-1: the run could not be built)"},
                  {"name", name, "", "the run's name: runs/<name>.h5"},
                  {"file", file, "", "the run's file, relative to the index (empty: none)"},
-                 {"status", st, "", "complete, failed, incomplete or missing"},
+                 {"status", st, "", "complete, failed, incomplete, missing, or skipped (not needed by --precision)"},
                  {"error", err, "", "why the run failed"},
                  };
     t.groups.push_back(std::move(g));

@@ -3,9 +3,11 @@
 // resumed (`dcsim merge DIR` builds it the same way, also after a partial failure).
 //
 //   /                    attributes: dcsim_version, scenario_file, combine, streams, points, replicas, runs,
-//                        baseline, confidence_level, runs_complete, runs_failed, runs_missing, status
+//                        baseline, confidence_level, runs_complete, runs_failed, runs_missing,
+//                        runs_not_needed, status
 //   /scenario            [1] string: the sweep as resolved (DIR/sweep.toml without its first line)
-//   /runs/{run, point, replica, run_index, seed, name, file, status, error}   one row per run
+//   /runs/{run, point, replica, run_index, seed, name, file, status, error}   one row per run; status is
+//                        complete, failed, incomplete, missing, or skipped (not needed by --precision)
 //   /runs/wall_s         external link to timing.h5:/wall_s, the wall time of each run
 //   /runs/params/<axis key>      the run's value of each axis
 //   /runs/metrics/<metric>       every numeric summary value (NaN for a run that did not complete)
@@ -29,8 +31,11 @@ namespace dcsim::cli {
 
 struct IndexCounts {
   std::size_t complete = 0, failed = 0, incomplete = 0, missing = 0;
-  // Every run has ended, completed or failed: nothing is left to run.
+  std::size_t not_needed = 0;  // replicas that --precision did not need
+  // Every run has ended, completed or failed, or is not needed: nothing is left to run.
   bool all_ended() const noexcept { return incomplete == 0 && missing == 0; }
+  // Every run completed, or is not needed.
+  bool all_complete() const noexcept { return failed == 0 && all_ended(); }
 };
 
 // How the sweep's runs stand, from the files' names and the status files (cheap: no file is opened).

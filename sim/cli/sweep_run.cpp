@@ -105,6 +105,10 @@ std::string status_file(const std::string& dir, const study::SweepRun& run) {
   return (fs::path(dir) / "runs" / (run.name + ".status")).string();
 }
 
+void record_not_needed(const std::string& dir, const study::SweepRun& run, const std::string& why) {
+  write_status(dir, run, Ended{"skipped", why, 0});
+}
+
 bool run_complete(const std::string& dir, const study::SweepRun& run) {
   const std::string f = run_file(dir, run);
   std::error_code ec;

@@ -60,6 +60,9 @@ SweepRunSummary run_sweep(const Sweep& sweep, const SweepRunOptions& options);
 std::string run_file(const std::string& dir, const study::SweepRun& run);
 std::string status_file(const std::string& dir, const study::SweepRun& run);
 
+// Records a run that is not to be run (status "skipped": --precision met its point's targets without it).
+void record_not_needed(const std::string& dir, const study::SweepRun& run, const std::string& why);
+
 // Whether a run's file exists under its final name and reads as a complete dcsim output.
 bool run_complete(const std::string& dir, const study::SweepRun& run);
 

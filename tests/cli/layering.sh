@@ -19,5 +19,8 @@ check sim/core '#include *["<]sim/study/' "sim/core must not depend on sweeps"
 check models '#include *["<]sim/study/' "models must not know of sweeps"
 check sim/study '#include *["<](models/|sim/cli/|H5|hdf5|toml|boost/program_options)' \
   "sweeps (sim/study) must not see the models, HDF5, TOML or the command line"
+for d in sim/core models sim/io sim/study; do
+  check "$d" '#include *["<](mpi|omp)\.h' "$d must not see MPI or OpenMP: how runs share machines is the CLI's (sim/cli)"
+done
 [ $bad -eq 0 ] && echo "layering ok"
 exit $bad

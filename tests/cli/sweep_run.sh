@@ -134,6 +134,33 @@ PY
 "$dcsim" merge failing >out 2>err
 [ $? -eq 1 ] || fail "merge of a sweep with a failed run: want exit 1: $(cat out)"
 
+# --precision adds replicas per point until each point's interval is within the target (or at the limit);
+# the decisions depend on the run files only: the same files on one thread and on two.
+for j in 1 2; do
+  "$dcsim" sweep "$scenario" -o "prec$j" -j $j --quiet --precision 'mmc.mean_wait_s:10%' --precision 'mmc.utilisation:0.01' \
+    --max-replicas 24 >"pout$j" 2>err || fail "--precision -j $j: exit $?: $(cat err)"
+done
+grep -qE "^precision: [2-9] stages$" pout1 || fail "--precision: want several stages: $(cat pout1)"
+grep -qE "not needed\)$" pout1 || fail "--precision: no replica was spared: $(cat pout1)"
+same prec1 prec2 "--precision on one thread against two"
+"$py" - prec1/index.h5 <<'PY' || fail "--precision: a point misses its target below the limit"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+n = f["points/replicas"][:]
+assert len(set(n.tolist())) > 1, n  # the points needed different numbers of replicas
+for p in range(len(n)):
+    m, hw = f["points/mean/mmc.mean_wait_s"][p], f["points/half_width/mmc.mean_wait_s"][p]
+    u = f["points/half_width/mmc.utilisation"][p]
+    assert n[p] >= 3, (p, n[p])
+    assert n[p] == 24 or (hw <= 0.10 * abs(m) and u <= 0.01), (p, n[p], hw / m, u)
+st = [s.decode() for s in f["runs/status"][:]]
+assert set(st) == {"complete", "skipped"}, set(st)
+assert f.attrs["status"] == "complete"
+PY
+"$dcsim" sweep "$scenario" -o precbad --quiet --precision 'mmc.no_such_metric:5%' >out 2>err
+[ $? -eq 2 ] || fail "--precision on an unknown metric: want exit 2: $(cat err)"
+grep -qF "no run's summary has the metric 'mmc.no_such_metric'" err || fail "--precision unknown metric: $(cat err)"
+
 # Bad usage: exit 2, one message, nothing run.
 refuse() {
   local want=$1
@@ -148,6 +175,9 @@ refuse "run 99 (in 0-99) does not exist: the sweep has 12 runs, 0-11" sweep "$sc
 refuse "found 1,a (a is not a run index)" sweep "$scenario" -o x --runs 1,a
 refuse "the variable SLURM_ARRAY_TASK_ID is not set" sweep "$scenario" -o x --runs slurm
 refuse "give -o DIR" sweep "$scenario"
+refuse "--precision: expected METRIC:TARGET" sweep "$scenario" -o x --precision 'mmc.mean_wait_s'
+refuse "--max-replicas: expected at least the 3 replicas" sweep "$scenario" -o x --precision 'mmc.mean_wait_s:5%' --max-replicas 2
+refuse "--precision decides which replicas run" sweep "$scenario" -o x --precision 'mmc.mean_wait_s:5%' --runs 0-3
 touch afile
 refuse "afile exists and is not a directory" sweep "$scenario" -o afile
 mkdir foreign && touch foreign/notes.txt
