@@ -9,6 +9,11 @@ The layout is documented in docs/hdf5-layout.md. Typical use:
     run.summary["mmc.mean_wait_s"]       # a float
     print(run.scenario)                  # the resolved scenario, TOML text
 
+    sweep = dcsim_h5.load_sweep("out/cooling_sweep")   # a sweep's directory (dcsim sweep -o DIR)
+    sweep.runs                           # one row per run: point, replica, status, wall_s, params, metrics
+    sweep.points["mean"]["mmc.mean_wait_s"]   # per point: ("param", key), and (mean | half_width | low | high | n, metric)
+    sweep.differences                    # one row per point: the difference from the baseline point, with its interval
+
 Only h5py, numpy and pandas are needed (Debian: python3-h5py python3-pandas).
 """
 from __future__ import annotations
@@ -70,6 +75,45 @@ def load(path: str) -> Run:
         if "summary" in f and "units" in f["summary"]:
             sunits = {k: _text(v) for k, v in f["summary/units"].attrs.items()}
     return Run(path, meta, scenario, frame, units, desc, summary, sunits)
+
+
+@dataclasses.dataclass
+class Sweep:
+    path: str
+    meta: Dict[str, object]
+    runs: pd.DataFrame         # index: run; columns point, replica, ..., wall_s, params, metrics
+    points: pd.DataFrame       # index: point; columns ("point", name | replicas), ("param", key), (stat, metric)
+    differences: pd.DataFrame  # index: point; columns (stat, metric) pairs, against meta["baseline"]
+    units: Dict[str, str]      # metric -> unit
+
+
+def _columns(group: h5py.Group) -> Dict[str, np.ndarray]:
+    out = {}
+    for name, obj in group.items():
+        if isinstance(obj, h5py.Dataset) and obj.ndim == 1:
+            v = obj[:]
+            out[name] = [_text(x) for x in v] if v.dtype.kind in ("O", "S") else v
+    return out
+
+
+def load_sweep(path: str) -> Sweep:
+    """A sweep's directory (or its index.h5) as pandas tables."""
+    index = path if path.endswith(".h5") else f"{path}/index.h5"
+    with h5py.File(index, "r") as f:
+        meta = {k: _text(v) for k, v in f.attrs.items()}
+        runs = pd.DataFrame(_columns(f["runs"]))
+        runs = runs.join(pd.DataFrame(_columns(f["runs/params"]))).join(pd.DataFrame(_columns(f["runs/metrics"])))
+        runs = runs.set_index("run")
+        units = {k: _text(d.attrs.get("units", "")) for k, d in f["runs/metrics"].items()}
+        cols = {("point", k): v for k, v in _columns(f["points"]).items() if k != "point"}
+        cols.update({("param", k): v for k, v in _columns(f["points/params"]).items()})
+        cols.update({(s, m): v for s in ("mean", "half_width", "low", "high", "n") for m, v in _columns(f["points/" + s]).items()})
+        points = pd.DataFrame(cols)
+        points.index.name = "point"
+        diffs = pd.DataFrame({(s, m): v for s in ("mean", "half_width", "low", "high", "n")
+                              for m, v in _columns(f["differences/" + s]).items()})
+        diffs.index.name = "point"
+    return Sweep(path, meta, runs, points, diffs, units)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,22 @@ assert [s.decode() for s in f["points/params/mmc.arrival_rate"][:]] == ["50 /s",
 assert f.attrs["status"] == "complete" and f.attrs["streams"] == "common"
 PY
 
+# The analysis reader gives the same tables as pandas frames.
+"$py" - "$src/analysis" one <<'PY' || fail "analysis/dcsim_h5.py load_sweep"
+import sys, warnings
+warnings.simplefilter("error")
+sys.path.insert(0, sys.argv[1])
+import dcsim_h5, h5py
+s = dcsim_h5.load_sweep(sys.argv[2])
+f = h5py.File(sys.argv[2] + "/index.h5", "r")
+assert s.runs.shape[0] == 12 and s.points.shape[0] == 6 and s.differences.shape[0] == 6
+assert (s.runs["status"] == "complete").all() and (s.runs["wall_s"] > 0).all()
+assert s.runs.loc[5, "mmc.servers"] == 64 and s.runs.loc[5, "replica"] == 1
+assert s.points["mean"]["mmc.wait_p99_s"][3] == f["points/mean/mmc.wait_p99_s"][3]
+assert s.points["param"]["mmc.arrival_rate"][1] == "57.6 /s"
+assert s.differences["mean"]["mmc.mean_wait_s"][0] == 0.0 and s.units["mmc.mean_wait_s"] == "s"
+PY
+
 "$dcsim" sweep "$scenario" -o two -j 2 --quiet >out 2>err || fail "-j 2: exit $?: $(cat err)"
 [ -s err ] && fail "--quiet printed: $(cat err)"
 same one two "-j 1 against -j 2"
