@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "sim/core/echo.hpp"
+
 namespace dcsim::serving {
 
 const std::vector<std::string>& policy_names() {
@@ -66,7 +68,7 @@ ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
     for (std::size_t k = 0; k < nt; ++k) m.lane_of_tier[k] = static_cast<std::uint8_t>(pt.size());
     for (std::size_t i = 0; i < pt.size(); ++i) {
       const auto it = std::find(tier_names.begin(), tier_names.end(), pt[i]);
-      if (it == tier_names.end()) sv.fail("priority_tiers", "names of workload tiers", "\"" + pt[i] + "\" is not one");
+      if (it == tier_names.end()) sv.fail("priority_tiers", "names of workload tiers", "\"" + echo(pt[i]) + "\" is not one");
       m.lane_of_tier[static_cast<std::size_t>(it - tier_names.begin())] = static_cast<std::uint8_t>(i);
     }
     m.lanes = pt.size() + 1;
@@ -128,7 +130,7 @@ ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
       const std::string service = ctab.has("service") ? ctab.text("service") : cls;
       if (!type.service.count(service)) {
         ctab.fail("service", "a service model of GPU type '" + gpu + "'",
-                  "define [serving.gpu_types.service." + service + "] or set service = \"image\" or \"text\"");
+                  "define [serving.gpu_types.service." + echo(service) + "] or set service = \"image\" or \"text\"");
       }
       cl.service = service;
       const auto n = static_cast<std::uint32_t>(ctab.integer("gpus"));
@@ -160,7 +162,7 @@ ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
   for (std::size_t i = 0; i < m.clusters.size(); ++i) m.by_class[m.clusters[i].cls].push_back(i);
   for (std::size_t c = 0; c < nc; ++c) {
     if (m.by_class[c].empty()) {
-      root.fail("sites", "a cluster serving every workload class", "class \"" + class_names[c] + "\" has none");
+      root.fail("sites", "a cluster serving every workload class", "class \"" + echo(class_names[c]) + "\" has none");
     }
   }
 
