@@ -258,8 +258,12 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
   }
   constexpr std::size_t kShown = 10;
   const std::string who = ranks > 1 ? "rank " + std::to_string(rank) + ": " : "";
-  for (std::size_t i = 0; i < r.errors.size() && i < kShown; ++i) std::cerr << "dcsim sweep: " << who << r.errors[i] << "\n";
-  if (r.errors.size() > kShown) std::cerr << "dcsim sweep: " << who << "... and " << r.errors.size() - kShown << " more (see the index's /runs/error)\n";
+  // The refusals before any run are the same on every rank: rank 0 tells them.
+  const std::size_t first = rank == 0 ? 0 : std::min(r.failed_before, r.errors.size());
+  for (std::size_t i = first; i < r.errors.size() && i < first + kShown; ++i) std::cerr << "dcsim sweep: " << who << r.errors[i] << "\n";
+  if (r.errors.size() > first + kShown) {
+    std::cerr << "dcsim sweep: " << who << "... and " << r.errors.size() - first - kShown << " more (see the index's /runs/error)\n";
+  }
 #if defined(DCSIM_MPI)
   std::string where;
   if (ranks > 1) {

@@ -38,7 +38,9 @@ int broadcast(int value) {
 }
 
 SweepRunSummary reduce(const SweepRunSummary& mine, std::vector<std::size_t>& ran_by_rank) {
-  unsigned long long in[6] = {mine.selected, mine.ran, mine.skipped, mine.failed, mine.not_started, mine.interrupted ? 1ull : 0ull};
+  // The failures found before any run started are found by every rank alike: counted once.
+  unsigned long long in[6] = {mine.selected, mine.ran, mine.skipped, mine.failed - mine.failed_before, mine.not_started,
+                              mine.interrupted ? 1ull : 0ull};
   unsigned long long out[6] = {};
   MPI_Reduce(in, out, 6, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
   int rank = 0, size = 1;
@@ -51,7 +53,7 @@ SweepRunSummary reduce(const SweepRunSummary& mine, std::vector<std::size_t>& ra
   SweepRunSummary s = mine;
   // Every rank selected the same runs and skipped the same complete ones: those are counted once.
   s.ran = out[1];
-  s.failed = out[3];
+  s.failed = out[3] + mine.failed_before;
   s.not_started = out[4];
   s.interrupted = out[5] > 0;
   return s;

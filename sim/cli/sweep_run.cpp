@@ -178,6 +178,7 @@ SweepRunSummary run_sweep(const Sweep& sweep, const SweepRunOptions& opt) {
   auto fail_now = [&](const study::SweepRun& run, const std::string& why) {
     write_status(opt.dir, run, Ended{"failed", why, 0});
     ++sum.failed;
+    ++sum.failed_before;
     sum.errors.push_back("run " + run.name + ": " + why);
   };
   for (std::size_t i : opt.selection) {

@@ -41,6 +41,7 @@ struct SweepRunOptions {
 
 struct SweepRunSummary {
   std::size_t selected = 0, ran = 0, skipped = 0, failed = 0, not_started = 0;
+  std::size_t failed_before = 0;  // of `failed`: refused before any run started (the same on every MPI rank)
   bool interrupted = false;
   std::vector<std::string> errors;  // "run NAME: message", for the failed runs
   double wall_s = 0;

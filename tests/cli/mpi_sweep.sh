@@ -37,4 +37,13 @@ timeout 300 "${mpi[@]}" "$dcsim" sweep "$scenario" -o parts -j 2 --quiet --resum
   fail "mpirun --resume: exit $?: $(cat err)"
 grep -qF "12 selected, 5 ran, 7 skipped (complete), 0 failed" out || fail "mpirun --resume: $(cat out)"
 /usr/bin/python3 "$src/tests/cli/sweep_compare.py" local parts >cmp.out 2>&1 || fail "mpirun in two parts against one process: $(cat cmp.out)"
+
+# A run that cannot be written (a directory in its file's place) fails once, whichever rank finds it, told once.
+"$dcsim" sweep "$scenario" -o failing --runs 0 --quiet >out 2>err || fail "failing, first run: $(cat err)"
+mkdir failing/runs/p2_servers-64_rate-50__s_r0.h5
+timeout 300 "${mpi[@]}" "$dcsim" sweep "$scenario" -o failing -j 1 --quiet --resume >out 2>err
+rc=$?
+[ $rc -eq 1 ] || fail "mpirun with a failing run: exit $rc, want 1: $(cat out) $(cat err)"
+grep -qF "12 selected, 10 ran, 1 skipped (complete), 1 failed" out || fail "mpirun with a failing run: $(cat out)"
+[ "$(grep -c "run p2_servers-64_rate-50__s_r0: " err)" -eq 1 ] || fail "the failure is not told once: $(cat err)"
 echo "ok: $(cat cmp.out)"
