@@ -222,4 +222,8 @@ done
 same one batch "one call against the script's four tasks"
 refuse "--time: expected a Slurm time limit" sweep "$scenario" --slurm-script -o y --time '1h;rm -rf /'
 refuse "--tasks: expected at most the sweep's 12 runs" sweep "$scenario" --slurm-script -o y --tasks 13
+refuse "--mem: expected a size such as 4G or 800M, found 4GB" sweep "$scenario" --slurm-script -o y --mem 4GB
+refuse "--partition: expected a partition name" sweep "$scenario" --slurm-script -o y --partition $'gpu\n#SBATCH --x'
+refuse "--cpus-per-task: expected an integer >= 1, found 0" sweep "$scenario" --slurm-script -o y --cpus-per-task 0
+[ -e y ] && fail "a refused --slurm-script created its directory"
 echo "ok"
