@@ -39,7 +39,7 @@ std::string temp_dir(const std::string& name) {
   return (fs::temp_directory_path() / ("dcsim_sweep_bench_" + std::to_string(::getpid()) + "_" + name)).string();
 }
 
-cli::SweepRunSummary run_in(const cli::Sweep& s, const std::string& dir, int threads) {
+cli::SweepRunSummary run_in(cli::Sweep s, const std::string& dir, int threads) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   if (const std::string why = cli::prepare_sweep_dir(s, dir); !why.empty()) {

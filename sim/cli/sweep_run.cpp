@@ -120,7 +120,7 @@ bool run_complete(const std::string& dir, const study::SweepRun& run) {
   }
 }
 
-std::string prepare_sweep_dir(const Sweep& sweep, const std::string& dir) {
+std::string prepare_sweep_dir(Sweep& sweep, const std::string& dir) {
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);
   const std::string body = sweep.resolved_text;
@@ -139,6 +139,7 @@ std::string prepare_sweep_dir(const Sweep& sweep, const std::string& dir) {
         return dir + " holds another sweep (its sweep.toml is not this sweep with these overrides); use "
                      "another directory, or remove it";
       }
+      sweep.path = old.substr(std::string(kHeader).size(), nl - std::string(kHeader).size());
     } else if (fs::directory_iterator(dir, ec) != fs::directory_iterator()) {
       return dir + " exists, is not empty and holds no dcsim sweep (no sweep.toml); use another directory";
     }

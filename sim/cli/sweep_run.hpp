@@ -49,8 +49,10 @@ struct SweepRunSummary {
 
 // Why DIR cannot hold this sweep ("" when it can): a file that is not a directory, a directory holding
 // something else than a dcsim sweep, or a sweep whose sweep.toml differs. Creates DIR/runs and writes
-// DIR/sweep.toml when it can.
-std::string prepare_sweep_dir(const Sweep& sweep, const std::string& dir);
+// DIR/sweep.toml when it can. When DIR already holds the sweep, the scenario's path is taken from its
+// sweep.toml (the path the first call gave), so that every run file of DIR records the same path
+// whichever call wrote it (relative here, absolute in a Slurm task).
+std::string prepare_sweep_dir(Sweep& sweep, const std::string& dir);
 
 // Runs the selected runs. Never throws for a run's failure: it is counted, recorded in its status file,
 // and the other runs go on. After an interrupt no further run starts; the running ones stop at once and

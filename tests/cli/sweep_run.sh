@@ -74,6 +74,11 @@ grep -qF "index: not written: 6 runs of the sweep have not ended" out || fail "p
 [ -e parts/index.h5 ] && fail "part 1 wrote an index with runs missing"
 "$dcsim" sweep "$scenario" -o parts --runs 5-10 -j 1 --quiet >out 2>err || fail "part 2: exit $?: $(cat err)"
 same one parts "one call against two parts"
+# A later call with another path to the same scenario writes the same files: the path is the first call's.
+cp -r one other && rm other/index.h5 other/runs/p4_*
+(cd "$src" && "$dcsim" sweep tests/data/sweep/mmc_servers.toml -o "$tmp/other" --resume --quiet) >out 2>err ||
+  fail "resume with a relative path: exit $?: $(cat err)"
+same one other "a sweep against one resumed with another path to its scenario"
 
 # Slurm array tasks, emulated by their variables (an array from 1, three tasks).
 for t in 1 2 3; do

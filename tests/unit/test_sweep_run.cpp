@@ -45,7 +45,7 @@ struct TempDir {
   }
 };
 
-cli::SweepRunSummary run_all(const cli::Sweep& s, const std::string& dir, int threads) {
+cli::SweepRunSummary run_all(cli::Sweep s, const std::string& dir, int threads) {
   REQUIRE(cli::prepare_sweep_dir(s, dir).empty());
   cli::SweepRunOptions o;
   o.dir = dir;
