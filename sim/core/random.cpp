@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/core/log_gamma.hpp"
+
 namespace dcsim {
 
 std::uint64_t stable_hash(std::string_view s) noexcept {
@@ -135,7 +137,7 @@ std::uint64_t Rng::poisson(double mean) noexcept {
     if (us >= 0.07 && v <= vr) return static_cast<std::uint64_t>(kd);
     if (kd < 0 || (us < 0.013 && v > us)) continue;
     if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <=
-        -mean + kd * loglam - std::lgamma(kd + 1)) {
+        -mean + kd * loglam - log_gamma(kd + 1)) {
       return static_cast<std::uint64_t>(kd);
     }
   }

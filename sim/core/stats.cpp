@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/core/log_gamma.hpp"
+
 namespace dcsim {
 
 void Tally::merge(const Tally& o) noexcept {
@@ -141,7 +143,7 @@ double incomplete_beta(double a, double b, double x) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   if (x > (a + 1) / (a + b + 2)) return 1 - incomplete_beta(b, a, 1 - x);
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x)) / a;
+  const double front = std::exp(log_gamma(a + b) - log_gamma(a) - log_gamma(b) + a * std::log(x) + b * std::log1p(-x)) / a;
   constexpr double tiny = 1e-300;
   double f = 1, c = 1, d = 0;
   for (int i = 0; i <= 400; ++i) {
@@ -172,7 +174,7 @@ double t_cdf(double t, double df) {
 }
 
 double t_pdf(double t, double df) {
-  return std::exp(std::lgamma((df + 1) / 2) - std::lgamma(df / 2) - 0.5 * std::log(df * std::numbers::pi) -
+  return std::exp(log_gamma((df + 1) / 2) - log_gamma(df / 2) - 0.5 * std::log(df * std::numbers::pi) -
                   (df + 1) / 2 * std::log1p(t * t / df));
 }
 
