@@ -123,7 +123,7 @@ status=0
 for t in "${targets[@]}"; do
   log=$out/logs/$t.log
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  last=$(grep -E '^#[0-9]+ +(DONE|NEW|REDUCE|pulse)' "$log" | tail -1)
+  last=$(grep -E '^#[0-9]+[[:space:]]+(DONE|NEW|REDUCE|pulse)' "$log" | tail -1 || true)
   cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
   ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
   corpus=$(find "$out/corpus/$t" -type f | wc -l)

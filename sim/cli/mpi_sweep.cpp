@@ -5,6 +5,7 @@
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -49,6 +50,8 @@ SweepRunSummary reduce(const SweepRunSummary& mine, std::vector<std::size_t>& ra
   std::vector<unsigned long long> ran(static_cast<std::size_t>(size));
   MPI_Gather(&in[1], 1, MPI_UNSIGNED_LONG_LONG, ran.data(), 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
   ran_by_rank.assign(ran.begin(), ran.end());
+  double wall = 0;  // the sweep took as long as its slowest rank
+  MPI_Reduce(&mine.wall_s, &wall, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
   if (rank != 0) return mine;
   SweepRunSummary s = mine;
   // Every rank selected the same runs and skipped the same complete ones: those are counted once.
@@ -56,6 +59,7 @@ SweepRunSummary reduce(const SweepRunSummary& mine, std::vector<std::size_t>& ra
   s.failed = out[3] + mine.failed_before;
   s.not_started = out[4];
   s.interrupted = out[5] > 0;
+  s.wall_s = wall;
   return s;
 }
 
@@ -65,16 +69,21 @@ struct HandOut::Impl {
   std::thread server;                          // rank 0: answers the other ranks
   std::mutex mutex;                            // other ranks: one thread at a time talks to rank 0
 
+  // Polls for requests, sleeping between polls: from 0.1 ms after a request, doubling while none comes, up
+  // to 5 ms (a blocking receive would spin a core in Open MPI). A request waits at most 5 ms for its run.
   void serve() {
     int finished = 0;
+    auto pause = std::chrono::microseconds(100);
     while (finished < size - 1) {
       int flag = 0;
       MPI_Status st;
       MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
       if (!flag) {
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::microseconds(5000));
         continue;
       }
+      pause = std::chrono::microseconds(100);
       int dummy = 0;
       MPI_Recv(&dummy, 1, MPI_INT, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       if (st.MPI_TAG == kTagRequest) {
