@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -159,6 +160,11 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
     }
     expected_cost = validate_sweep(sweep);  // every point, before anything runs
   } catch (const ConfigError& e) {
+#if defined(DCSIM_MPI)
+    // Every rank of an mpirun checks the sweep and finds the same mistake: the first rank tells it (MPI
+    // is not started yet; Open MPI's launcher says which rank this process will be).
+    if (const char* r = std::getenv("OMPI_COMM_WORLD_RANK"); r && std::string(r) != "0") return kBadInput;
+#endif
     std::cerr << e.what() << "\n";
     return kBadInput;
   }

@@ -46,4 +46,11 @@ rc=$?
 [ $rc -eq 1 ] || fail "mpirun with a failing run: exit $rc, want 1: $(cat out) $(cat err)"
 grep -qF "12 selected, 10 ran, 1 skipped (complete), 1 failed" out || fail "mpirun with a failing run: $(cat out)"
 [ "$(grep -c "run p2_servers-64_rate-50__s_r0: " err)" -eq 1 ] || fail "the failure is not told once: $(cat err)"
+
+# A bad sweep: exit 2 from mpirun, the message told once (not once per rank), nothing run.
+timeout 120 "${mpi[@]}" "$dcsim" sweep "$scenario" -o bad --quiet --set 'sweep.axes[1].values=["50 /s", "-1 /s"]' >out 2>err
+rc=$?
+[ $rc -eq 2 ] || fail "mpirun with a bad sweep: exit $rc, want 2: $(cat err)"
+[ "$(grep -c "error: key 'mmc.arrival_rate'" err)" -eq 1 ] || fail "the bad value is not told once: $(cat err)"
+[ -e bad ] && fail "a bad sweep under mpirun created its directory"
 echo "ok: $(cat cmp.out)"
