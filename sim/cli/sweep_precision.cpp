@@ -3,21 +3,30 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
+#include <filesystem>
+#include <optional>
 #include <stdexcept>
 
-#include "sim/core/stats.hpp"
 #include "sim/io/hdf5_output.hpp"
 
 namespace dcsim::cli {
 
 namespace {
 
-// The named metrics of a complete run (NaN for one it lacks); `found` records which any run had.
-std::vector<double> metrics_of(const std::string& file, const std::vector<study::PrecisionTarget>& targets,
-                               std::vector<bool>& found) {
+// The named metrics of a run whose file is complete (NaN for one it lacks), or nothing when the run did not
+// complete; `found` records which metrics any run had.
+std::optional<std::vector<double>> metrics_of(const std::string& file, const std::vector<study::PrecisionTarget>& targets,
+                                              std::vector<bool>& found) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  io::OutputInfo info;
+  try {
+    info = io::read_output_info(file);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (info.root_attributes["status"] != "complete") return std::nullopt;
   std::vector<double> v(targets.size(), std::nan(""));
-  const io::OutputInfo info = io::read_output_info(file);
   for (const auto& x : info.summary) {
     for (std::size_t t = 0; t < targets.size(); ++t) {
       if (x.name != targets[t].metric) continue;
@@ -48,16 +57,19 @@ PrecisionOutcome run_to_precision(const Sweep& sweep, SweepRunOptions opt, const
   PrecisionOutcome out;
   out.points.resize(points);
   std::vector<bool> found(targets.size(), false);
-  const bool resume = opt.resume;
+  // Each run's file is read once, after the stage that ran it: the metrics, or nothing if it did not complete.
+  std::vector<std::optional<std::vector<double>>> metrics(runs.size());
+  std::vector<bool> read(runs.size(), false);
+  std::vector<std::size_t> ran_up_to(points, 0);  // replicas 0 .. ran_up_to - 1 of each point have had a stage
   while (true) {
+    // A stage runs the replicas each active point gained; the earlier ones are known.
     opt.selection.clear();
     for (std::size_t p = 0; p < points; ++p) {
       if (!active[p]) continue;
-      for (std::size_t k = 0; k < want[p]; ++k) opt.selection.push_back(of_point[p][k]);
+      for (std::size_t k = ran_up_to[p]; k < want[p]; ++k) opt.selection.push_back(of_point[p][k]);
+      ran_up_to[p] = want[p];
     }
     std::sort(opt.selection.begin(), opt.selection.end());
-    // Runs of an earlier stage are complete: they are skipped, not run again.
-    opt.resume = resume || out.stages > 0;
     const SweepRunSummary s = run_sweep(sweep, opt);
     ++out.stages;
     out.runs.selected += out.stages == 1 ? s.selected : s.selected - s.skipped;
@@ -74,11 +86,14 @@ PrecisionOutcome run_to_precision(const Sweep& sweep, SweepRunOptions opt, const
       std::vector<std::vector<double>> values(targets.size());
       std::size_t complete = 0;
       for (std::size_t k = 0; k < want[p]; ++k) {
-        const study::SweepRun& run = runs[of_point[p][k]];
-        if (!run_complete(opt.dir, run)) continue;
+        const std::size_t i = of_point[p][k];
+        if (!read[i]) {
+          metrics[i] = metrics_of(run_file(opt.dir, runs[i]), targets, found);
+          read[i] = true;
+        }
+        if (!metrics[i]) continue;
         ++complete;
-        const std::vector<double> v = metrics_of(run_file(opt.dir, run), targets, found);
-        for (std::size_t t = 0; t < targets.size(); ++t) values[t].push_back(v[t]);
+        for (std::size_t t = 0; t < targets.size(); ++t) values[t].push_back((*metrics[i])[t]);
       }
       if (out.stages == 1) {
         for (std::size_t t = 0; t < targets.size(); ++t) {
