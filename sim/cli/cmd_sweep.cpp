@@ -111,14 +111,9 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
       "seed", po::value<std::string>(), "scenario seed")("run-index", po::value<std::string>(), "first run index")(
       "quiet,q", "no progress reports")(
       "progress-interval", po::value<double>()->default_value(10.0), "seconds between progress lines when stderr is not a terminal");
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  const CommandLine cl = parse(args, desc, pos);
-  if (cl.help) {
-    std::cout << desc << "\n";
-    return kOk;
-  }
-  const auto& vm = cl.vm;
+  const auto parsed = parse(args, desc, "scenario");
+  if (!parsed) return kOk;
+  const po::variables_map& vm = *parsed;
   const bool list = vm.count("list") > 0, script = vm.count("slurm-script") > 0;
   if (!list && !vm.count("output")) throw po::error("give -o DIR (the sweep's directory), or --list to print its runs");
   if (list && (vm.count("output") || script)) throw po::error("--list prints the runs and runs nothing: it takes no -o or --slurm-script");
@@ -174,9 +169,7 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
     so.dcsim = argv0;
     so.scenario = path;
     so.dir = dir;
-    so.overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    if (vm.count("seed")) so.overrides.push_back("simulation.seed=" + counter_flag(vm, "seed"));
-    if (vm.count("run-index")) so.overrides.push_back("simulation.run_index=" + counter_flag(vm, "run-index"));
+    so.overrides = collect_overrides(vm);
     so.runs = sweep.expansion.runs.size();
     if (vm.count("tasks")) so.tasks = vm["tasks"].as<int>();
     so.cpus_per_task = vm["cpus-per-task"].as<int>();
@@ -294,14 +287,10 @@ int cmd_sweep(const std::vector<std::string>& args, const char* argv0) {
 int cmd_merge(const std::vector<std::string>& args) {
   po::options_description desc("dcsim merge DIR");
   desc.add_options()("help,h", "this help")("dir", po::value<std::string>()->required(), "a sweep's directory (dcsim sweep -o DIR)");
-  po::positional_options_description pos;
-  pos.add("dir", 1);
-  const CommandLine cl = parse(args, desc, pos);
-  if (cl.help) {
-    std::cout << desc << "\n";
-    return kOk;
-  }
-  const std::string dir = cl.vm["dir"].as<std::string>();
+  const auto parsed = parse(args, desc, "dir");
+  if (!parsed) return kOk;
+  const po::variables_map& vm = *parsed;
+  const std::string dir = vm["dir"].as<std::string>();
   Sweep sweep;
   try {
     sweep = load_sweep_dir(dir);

@@ -51,13 +51,18 @@ int leave(int code) {
   return code;
 }
 
-CommandLine parse(const std::vector<std::string>& args, const po::options_description& desc,
-                  const po::positional_options_description& pos) {
-  CommandLine cl;
-  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), cl.vm);
-  cl.help = cl.vm.count("help") > 0;
-  if (!cl.help) po::notify(cl.vm);
-  return cl;
+std::optional<po::variables_map> parse(const std::vector<std::string>& args, const po::options_description& desc,
+                                       const char* positional) {
+  po::positional_options_description pos;
+  pos.add(positional, 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return std::nullopt;
+  }
+  po::notify(vm);
+  return vm;
 }
 
 std::string counter_flag(const po::variables_map& vm, const char* flag) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <boost/program_options.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,14 +16,10 @@ namespace po = boost::program_options;
 
 inline constexpr int kOk = 0, kFailed = 1, kBadInput = 2;
 
-struct CommandLine {
-  po::variables_map vm;
-  bool help = false;
-};
-
-// Parses a subcommand's arguments; throws po::error on bad usage.
-CommandLine parse(const std::vector<std::string>& args, const po::options_description& desc,
-                  const po::positional_options_description& pos);
+// Parses a subcommand's arguments, its options `desc` and the positional argument `positional` (one);
+// throws po::error on bad usage. With --help, prints `desc` and returns nothing: the command returns kOk.
+std::optional<po::variables_map> parse(const std::vector<std::string>& args, const po::options_description& desc,
+                                       const char* positional);
 
 // The value of --seed or --run-index: decimal digits, at most 2^63 - 1 (a scenario integer). Read here, not
 // by Boost (which wraps "-3" to 2^64 - 3), so that the message names the flag and what was typed.

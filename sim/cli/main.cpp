@@ -93,14 +93,9 @@ int cmd_run(const std::vector<std::string>& args) {
       "quiet,q", "no progress reports")("fingerprint", "print the hash of the event trace and the random draws")(
       "progress-interval", po::value<double>()->default_value(10.0),
                                         "seconds between progress lines when stderr is not a terminal");
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  const CommandLine cl = parse(args, desc, pos);
-  if (cl.help) {
-    std::cout << desc << "\n";
-    return kOk;
-  }
-  const auto& vm = cl.vm;
+  const auto parsed = parse(args, desc, "scenario");
+  if (!parsed) return kOk;
+  const po::variables_map& vm = *parsed;
   const std::string scenario_path = vm["scenario"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0;
 
@@ -186,18 +181,14 @@ int cmd_validate(const std::vector<std::string>& args) {
       "set", po::value<std::vector<std::string>>()->composing(), "override a scenario value (repeatable)")(
       "seed", po::value<std::string>(), "scenario seed")("run-index", po::value<std::string>(), "run index")(
       "print", "print the resolved scenario (TOML) on stdout");
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  const CommandLine cl = parse(args, desc, pos);
-  if (cl.help) {
-    std::cout << desc << "\n";
-    return kOk;
-  }
-  const std::string path = cl.vm["scenario"].as<std::string>();
+  const auto parsed = parse(args, desc, "scenario");
+  if (!parsed) return kOk;
+  const po::variables_map& vm = *parsed;
+  const std::string path = vm["scenario"].as<std::string>();
   try {
     if (cli::has_sweep(io::parse_toml(read_input_file(path, limits::kMaxScenarioBytes, "scenario file"), path))) {
       // Every point is built and checked; the replicas differ only in their run index.
-      const cli::Sweep sweep = cli::load_sweep(path, collect_overrides(cl.vm));
+      const cli::Sweep sweep = cli::load_sweep(path, collect_overrides(vm));
       (void)cli::validate_sweep(sweep);
       std::printf("%s: ok, a sweep of %zu point%s x %lld replica%s = %zu runs, every point checked\n", path.c_str(),
                   sweep.expansion.points, sweep.expansion.points == 1 ? "" : "s",
@@ -205,8 +196,8 @@ int cmd_validate(const std::vector<std::string>& args) {
                   sweep.expansion.runs.size());
       return kOk;
     }
-    cli::Job job = cli::prepare_job(path, collect_overrides(cl.vm));
-    if (cl.vm.count("print")) {
+    cli::Job job = cli::prepare_job(path, collect_overrides(vm));
+    if (vm.count("print")) {
       std::cout << job.scenario.resolved_text;
       return kOk;
     }
@@ -270,21 +261,17 @@ int cmd_info(const std::vector<std::string>& args) {
   po::options_description desc("dcsim info OUT.h5 [options]");
   desc.add_options()("help,h", "this help")("file", po::value<std::string>()->required(), "dcsim output file")(
       "scenario", "print the resolved scenario stored in the file");
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  const CommandLine cl = parse(args, desc, pos);
-  if (cl.help) {
-    std::cout << desc << "\n";
-    return kOk;
-  }
-  const std::string path = cl.vm["file"].as<std::string>();
+  const auto parsed = parse(args, desc, "file");
+  if (!parsed) return kOk;
+  const po::variables_map& vm = *parsed;
+  const std::string path = vm["file"].as<std::string>();
   // A directory, a device or a FIFO is refused before HDF5 opens it (a FIFO would block).
   if (const std::string why = input_file_problem(path); !why.empty()) {
     std::cerr << path << ": error: the file " << why << "\n";
     return kBadInput;
   }
   // libhdf5 can crash on a damaged file: read and print in a child process, and turn a crash into a message.
-  const bool scenario_only = cl.vm.count("scenario") > 0;
+  const bool scenario_only = vm.count("scenario") > 0;
   constexpr unsigned kInfoTimeoutS = 600;
   const cli::Contained c = cli::run_contained([&] { return print_info(path, scenario_only); }, kInfoTimeoutS);
   if (c.signal == SIGALRM) {
@@ -304,15 +291,11 @@ int cmd_keys(const std::vector<std::string>& args) {
   po::options_description desc("dcsim keys [SECTION] [options]");
   desc.add_options()("help,h", "this help")("section", po::value<std::string>(), "only this section (e.g. workload, sites)")(
       "markdown", "print Markdown (docs/scenario-keys.md is this output)");
-  po::positional_options_description pos;
-  pos.add("section", 1);
-  const CommandLine cl = parse(args, desc, pos);
-  if (cl.help) {
-    std::cout << desc << "\n";
-    return kOk;
-  }
+  const auto parsed = parse(args, desc, "section");
+  if (!parsed) return kOk;
+  const po::variables_map& vm = *parsed;
   const ParamSchema& schema = cli::scenario_schema();
-  const std::string section = cl.vm.count("section") ? cl.vm["section"].as<std::string>() : std::string();
+  const std::string section = vm.count("section") ? vm["section"].as<std::string>() : std::string();
   const auto sections = schema.sections();
   if (!section.empty() && std::find(sections.begin(), sections.end(), section) == sections.end()) {
     std::string list;
@@ -322,7 +305,7 @@ int cmd_keys(const std::vector<std::string>& args) {
               << "; sections: " << list << "\n";
     return kBadInput;
   }
-  const bool md = cl.vm.count("markdown") > 0;
+  const bool md = vm.count("markdown") > 0;
   if (md) {
     std::cout << "# Scenario keys\n\n"
                  "Every key a scenario can hold, generated from the models' parameter tables by\n"
