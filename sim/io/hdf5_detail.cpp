@@ -53,42 +53,30 @@ Hid string_type() {
   return t;
 }
 
-static void delete_attr_if_exists(hid_t obj, const std::string& name) {
+// A scalar attribute of `file_type`, written from `value` in `mem_type`, replacing one of the same name.
+static void write_scalar_attr(hid_t obj, const std::string& name, hid_t file_type, hid_t mem_type, const void* value) {
   if (H5Aexists(obj, name.c_str()) > 0) check(H5Adelete(obj, name.c_str()), "replace attribute " + name);
+  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
+  Hid a(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
+  check(H5Awrite(a.get(), mem_type, value), "write attribute " + name);
 }
 
 void write_attr(hid_t obj, const std::string& name, const std::string& value) {
-  delete_attr_if_exists(obj, name);
   Hid type = string_type();
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
-  Hid a(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
   const char* p = value.c_str();
-  check(H5Awrite(a.get(), type.get(), &p), "write attribute " + name);
+  write_scalar_attr(obj, name, type.get(), type.get(), &p);
 }
 
 void write_attr(hid_t obj, const std::string& name, double value) {
-  delete_attr_if_exists(obj, name);
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
-  Hid a(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
-  check(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, &value), "write attribute " + name);
+  write_scalar_attr(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
 void write_attr(hid_t obj, const std::string& name, std::int64_t value) {
-  delete_attr_if_exists(obj, name);
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
-  Hid a(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
-  check(H5Awrite(a.get(), H5T_NATIVE_INT64, &value), "write attribute " + name);
+  write_scalar_attr(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
 }
 
 void write_attr_u64(hid_t obj, const std::string& name, std::uint64_t value) {
-  delete_attr_if_exists(obj, name);
-  Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
-  Hid a(H5Acreate2(obj, name.c_str(), H5T_STD_U64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-        "create attribute " + name);
-  check(H5Awrite(a.get(), H5T_NATIVE_UINT64, &value), "write attribute " + name);
+  write_scalar_attr(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
 }
 
 // Object creation property lists without modification times: byte-identical files for identical runs.
