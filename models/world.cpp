@@ -2,6 +2,7 @@
 
 #include "models/queueing/mmc.hpp"
 #include "models/ambient/climate.hpp"
+#include "models/costs/costs.hpp"
 #include "models/facility/facility.hpp"
 #include "models/facility/spec.hpp"
 #include "models/power/electrical.hpp"
@@ -13,7 +14,7 @@
 namespace dcsim::models {
 
 const std::vector<std::string>& known_sections() {
-  static const std::vector<std::string> k = {"mmc", "workload", "serving", "sites", "thermal"};
+  static const std::vector<std::string> k = {"mmc", "workload", "serving", "sites", "thermal", "costs"};
   return k;
 }
 
@@ -28,6 +29,7 @@ const ParamSchema& parameter_schema() {
     x.add(facility::parameter_table());
     x.add(ambient::parameter_table());
     x.add(power::parameter_table());
+    x.add(costs::parameter_table());
     return x;
   }();
   return s;
@@ -40,7 +42,8 @@ const ParamSchema& parameter_schema() {
 //   workload   [workload]                               -       (offers a workload::RequestSource)
 //   layout     sites[].name, sites[].clusters[].name    -       (the sites and clusters, by index)
 //   serving    [serving], serving keys of the layout    workload's RequestSource, layout
-//   facility   [thermal], facility keys of the layout   serving (power, GPU types), layout
+//   facility   [thermal], facility keys of the layout,  serving (power, GPU types), layout
+//              [costs]
 //
 // The layout is a local of build(): it lives while every model is built, and the models copy what they
 // keep (names, indices), so nothing refers to it once build() returns.
@@ -63,7 +66,14 @@ void build(const Params& root, Run& run) {
     // Serving sees of the workload only what it needs (workload/request_source.hpp).
     workload::RequestSource& requests = *wl;
     auto& sv = run.emplace_model<serving::ServingModel>(root, layout, run.settings(), requests);
-    if (facility::wanted(root, layout)) run.emplace_model<facility::FacilityModel>(root, run.settings(), sv, layout);
+    if (facility::wanted(root, layout)) {
+      run.emplace_model<facility::FacilityModel>(root, run.settings(), sv, layout);
+    } else if (root.has("costs")) {
+      root.fail("costs", "cooling loops (sites[].cooling) with [costs]: the costs are counted from the facility's "
+                         "energy, water and carbon");
+    }
+  } else if (root.has("costs")) {
+    root.fail("costs", "[[sites]] with clusters and cooling loops: [costs] prices a serving fleet");
   }
   if (!any) {
     std::string list;

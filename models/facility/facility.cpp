@@ -80,6 +80,7 @@ FacilityModel::FacilityModel(const Params& root, const RunSettings& rs, serving:
   m.activation_ev = spec.activation_ev;
   m.reference_c = spec.reference_c;
   m.hazard_on = spec.hazard_on;
+  m.costs = spec.costs;
   for (std::size_t si = 0; si < spec.sites.size(); ++si) {
     SiteSpec& ss = spec.sites[si];
     Site site;
@@ -87,6 +88,7 @@ FacilityModel::FacilityModel(const Params& root, const RunSettings& rs, serving:
     site.repairs = serving.sites()[si].repairs;
     site.climate = std::move(ss.climate);
     site.carbon = std::move(ss.carbon);
+    site.price = std::move(ss.price);
     site.ups = std::move(ss.ups);
     site.fixed_w = ss.fixed_w;
     site.grid_limit_w = ss.grid_limit_w;

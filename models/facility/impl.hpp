@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,8 @@ struct ClusterT {
   double max_temp_c = -kInf;
   double it_last_j = 0;       // IT energy at the last plant step
   double it_step_j = 0;       // IT energy of the last step
-  double facility_j = 0, water_m3 = 0, co2_kg = 0;  // attributed, since t = 0
-  double facility_ms = 0, water_ms = 0, co2_ms = 0;
+  double facility_j = 0, water_m3 = 0, co2_kg = 0, energy_usd = 0;  // attributed, since t = 0
+  double facility_ms = 0, water_ms = 0, co2_ms = 0, energy_usd_ms = 0;
 };
 
 struct Loop {
@@ -71,15 +72,16 @@ struct Loop {
 struct Site {
   std::string name;
   std::unique_ptr<ambient::Climate> climate;
-  power::CarbonIntensity carbon = power::CarbonIntensity::constant(0);
+  power::EnergyRate carbon = power::EnergyRate::constant(0);
+  power::EnergyRate price = power::EnergyRate::constant(0);  // electricity, USD/J
   power::LossCurve ups;
   double fixed_w = 0, grid_limit_w = kInf;
   double clock_cap = 1;
   bool repairs = true;
   std::vector<std::size_t> loops, clusters;
   ambient::AmbientState amb{};
-  double it_j = 0, cooling_j = 0, ups_loss_j = 0, fixed_j = 0, facility_j = 0, water_m3 = 0, co2_kg = 0;
-  double it_ms = 0, cooling_ms = 0, facility_ms = 0, water_ms = 0, co2_ms = 0;
+  double it_j = 0, cooling_j = 0, ups_loss_j = 0, fixed_j = 0, facility_j = 0, water_m3 = 0, co2_kg = 0, energy_usd = 0;
+  double it_ms = 0, cooling_ms = 0, facility_ms = 0, water_ms = 0, co2_ms = 0, energy_usd_ms = 0;
   double last_it_w = 0, last_cooling_w = 0, last_facility_w = 0, last_co2_kg_s = 0;
 };
 
@@ -93,6 +95,7 @@ struct FacilityModel::Impl {
   std::vector<Site> sites;
   std::vector<Loop> loops;
   std::vector<ClusterT> clusters;
+  std::optional<costs::CostParams> costs;
   std::unique_ptr<PeriodicTimer> ticker;
   SimTime last_step;
   SimTime measure_start;
@@ -121,6 +124,10 @@ struct FacilityModel::Impl {
   // ---- site energy (site_energy.cpp) ----
   // Books one step of a site: IT energy it_j, plant power cooling_w and water (m3) over [t0, t1].
   void account_site(Site& site, double it_j, double cooling_w, double water, double dt, double t0, double t1);
+
+  // ---- costs (cost_report.cpp) ----
+  // The [costs] entries of the summary, over the measured span ending at `now` (none without [costs]).
+  void report_costs(SimTime now, Summary& sum) const;
 
   // ---- the step (facility.cpp) ----
   void step();

@@ -135,6 +135,7 @@ void FacilityModel::on_warmup_end(SimTime now) {
     s.facility_ms = s.facility_j;
     s.water_ms = s.water_m3;
     s.co2_ms = s.co2_kg;
+    s.energy_usd_ms = s.energy_usd;
   }
   for (ClusterT& ct : m.clusters) {
     ct.throttled_ms = ct.throttled_tw.integral(now);
@@ -142,6 +143,7 @@ void FacilityModel::on_warmup_end(SimTime now) {
     ct.facility_ms = ct.facility_j;
     ct.water_ms = ct.water_m3;
     ct.co2_ms = ct.co2_kg;
+    ct.energy_usd_ms = ct.energy_usd;
     ct.max_temp_c = -kInf;
     for (std::size_t g = 0; g < ct.groups.size(); ++g) ct.max_temp_c = std::max(ct.max_temp_c, m.die_temp(ct, g));
   }
@@ -213,6 +215,7 @@ void FacilityModel::finish(SimTime now, Summary& sum) {
   sum.add("facility.gpu_temp_max_c", t_max, "degC", "hottest GPU group temperature seen in the fleet");
   sum.add("facility.gpu_hours_throttled", gpu_h_throttled, "h", "GPU-hours at a reduced clock, fleet");
   sum.add("facility.gpu_hours_shutdown", gpu_h_down, "h", "GPU-hours shut down by temperature, fleet");
+  m.report_costs(now, sum);
 }
 
 }  // namespace dcsim::facility

@@ -12,7 +12,8 @@ void FacilityModel::Impl::account_site(Site& site, double it_j, double cooling_w
   const double it_w = it_j / dt;
   const double ups_in = power::input_power_w(site.ups, it_w);
   const double facility_w = ups_in + cooling_w + site.fixed_w;
-  const double co2 = site.carbon.emissions_kg(facility_w, t0, t1);
+  const double co2 = site.carbon.amount(facility_w, t0, t1);
+  const double usd = site.price.amount(facility_w, t0, t1);
   site.it_j += it_j;
   site.cooling_j += cooling_w * dt;
   site.ups_loss_j += (ups_in - it_w) * dt;
@@ -20,6 +21,7 @@ void FacilityModel::Impl::account_site(Site& site, double it_j, double cooling_w
   site.facility_j += facility_w * dt;
   site.water_m3 += water;
   site.co2_kg += co2;
+  site.energy_usd += usd;
   site.last_it_w = it_w;
   site.last_cooling_w = cooling_w;
   site.last_facility_w = facility_w;
@@ -30,6 +32,7 @@ void FacilityModel::Impl::account_site(Site& site, double it_j, double cooling_w
     clusters[c].facility_j += share * facility_w * dt;
     clusters[c].water_m3 += share * water;
     clusters[c].co2_kg += share * co2;
+    clusters[c].energy_usd += share * usd;
   }
   // The grid envelope: cap the clocks when the site would exceed its connection.
   if (std::isfinite(site.grid_limit_w)) {

@@ -104,7 +104,8 @@ Limits limits_for(const std::string& gpu_type) {
 FacilitySpec read_spec(const Params& root, const Calendar& calendar, const serving::ServingModel& serving,
                        const sites::Layout& layout) {
   FacilitySpec f;
-  // Without a [thermal] table its keys take their defaults: read them from an empty one.
+  // Without a [thermal] table its keys take their defaults: read them from an empty one (the same for an
+  // absent costs.electricity).
   const ConfigValue no_thermal = ConfigValue::make_table({});
   const std::optional<Params> given = root.optional_table("thermal");
   const Params thermal = given ? *given : Params(no_thermal, "thermal", *root.schema());
@@ -112,12 +113,25 @@ FacilitySpec read_spec(const Params& root, const Calendar& calendar, const servi
   f.activation_ev = thermal.quantity("activation_energy");
   f.reference_c = thermal.quantity("reference_temperature");
   f.hazard_on = thermal.boolean("temperature_dependent_failures");
+  // Costs: the fleet's electricity price, which a site's electricity_price replaces.
+  std::optional<power::EnergyRate> fleet_price;
+  if (const auto c = root.optional_table("costs")) {
+    f.costs = costs::CostParams::from(*c);
+    const std::optional<Params> e = c->optional_table("electricity");
+    fleet_price = costs::make_price(e ? *e : Params(no_thermal, "costs.electricity", *root.schema()), calendar);
+  }
 
   for (std::size_t si = 0; si < layout.sites.size(); ++si) {
     const Params& st = layout.sites[si].table;
     SiteSpec site;
     site.climate = ambient::make_climate(st.table("ambient"), calendar);
     if (auto c = st.optional_table("carbon")) site.carbon = power::make_carbon_intensity(*c, calendar);
+    if (auto p = st.optional_table("electricity_price")) {
+      if (!f.costs) p->fail("constant", "a [costs] section for a site's electricity_price (prices are counted there)");
+      site.price = costs::make_price(*p, calendar);
+    } else if (fleet_price) {
+      site.price = *fleet_price;
+    }
     double rated = 0;
     for (const std::size_t c : layout.sites[si].clusters) rated += serving.cluster_max_power_w(c);
     rated = std::max(rated, 1.0);

@@ -13,6 +13,7 @@
 #include "models/ambient/climate.hpp"
 #include "models/cooling/equipment.hpp"
 #include "models/facility/throttle.hpp"
+#include "models/costs/costs.hpp"
 #include "models/power/electrical.hpp"
 #include "models/serving/serving.hpp"
 #include "models/sites/layout.hpp"
@@ -97,7 +98,8 @@ struct ClusterSpec {
 
 struct SiteSpec {
   std::unique_ptr<ambient::Climate> climate;
-  power::CarbonIntensity carbon = power::CarbonIntensity::constant(0);
+  power::EnergyRate carbon = power::EnergyRate::constant(0);
+  power::EnergyRate price = power::EnergyRate::constant(0);  // electricity, USD/J ([costs])
   power::LossCurve ups;
   double fixed_w = 0, grid_limit_w = kInf;
   std::vector<LoopSpec> loops;
@@ -109,6 +111,7 @@ struct FacilitySpec {
   double activation_ev = 0.5, reference_c = 70;
   bool hazard_on = true;
   std::vector<SiteSpec> sites;  // in the order of the layout's sites
+  std::optional<costs::CostParams> costs;  // a [costs] section: the summary reports what the fleet costs
 };
 
 // Thermal mass of a loop per watt of design heat, J/K per W (= MJ/K per MW): air, water and structure (an

@@ -134,41 +134,41 @@ std::optional<double> grid_preset_g_per_kwh(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-CarbonIntensity CarbonIntensity::constant(double kg_per_j) {
-  if (!(kg_per_j >= 0) || !std::isfinite(kg_per_j)) {
-    throw std::invalid_argument("carbon intensity: a finite value >= 0 kg/J is needed");
+EnergyRate EnergyRate::constant(double per_j) {
+  if (!(per_j >= 0) || !std::isfinite(per_j)) {
+    throw std::invalid_argument("energy rate: a finite value >= 0 per J is needed");
   }
-  CarbonIntensity c;
-  c.values_ = {kg_per_j};
+  EnergyRate c;
+  c.values_ = {per_j};
   return c;
 }
 
-CarbonIntensity CarbonIntensity::hourly(const Calendar& cal, std::vector<double> kg_per_j, Interpolation interp) {
-  if (kg_per_j.size() != 24) throw std::invalid_argument("carbon intensity: an hourly profile needs 24 values");
-  for (const double v : kg_per_j) {
-    if (!(v >= 0) || !std::isfinite(v)) throw std::invalid_argument("carbon intensity: values must be >= 0");
+EnergyRate EnergyRate::hourly(const Calendar& cal, std::vector<double> per_j, Interpolation interp) {
+  if (per_j.size() != 24) throw std::invalid_argument("energy rate: an hourly profile needs 24 values");
+  for (const double v : per_j) {
+    if (!(v >= 0) || !std::isfinite(v)) throw std::invalid_argument("energy rate: values must be >= 0");
   }
-  CarbonIntensity c;
+  EnergyRate c;
   c.kind_ = Kind::hourly;
   c.interp_ = interp;
   c.cal_ = cal;
-  c.values_ = std::move(kg_per_j);
+  c.values_ = std::move(per_j);
   return c;
 }
 
-CarbonIntensity CarbonIntensity::monthly(const Calendar& cal, std::vector<double> kg_per_j) {
-  if (kg_per_j.size() != 12) throw std::invalid_argument("carbon intensity: a monthly profile needs 12 values");
-  for (const double v : kg_per_j) {
-    if (!(v >= 0) || !std::isfinite(v)) throw std::invalid_argument("carbon intensity: values must be >= 0");
+EnergyRate EnergyRate::monthly(const Calendar& cal, std::vector<double> per_j) {
+  if (per_j.size() != 12) throw std::invalid_argument("energy rate: a monthly profile needs 12 values");
+  for (const double v : per_j) {
+    if (!(v >= 0) || !std::isfinite(v)) throw std::invalid_argument("energy rate: values must be >= 0");
   }
-  CarbonIntensity c;
+  EnergyRate c;
   c.kind_ = Kind::monthly;
   c.cal_ = cal;
-  c.values_ = std::move(kg_per_j);
+  c.values_ = std::move(per_j);
   return c;
 }
 
-double CarbonIntensity::value(double t) const noexcept {
+double EnergyRate::value(double t) const noexcept {
   switch (kind_) {
     case Kind::constant: return values_[0];
     case Kind::hourly: {
@@ -190,7 +190,7 @@ double CarbonIntensity::value(double t) const noexcept {
   return values_[0];
 }
 
-double CarbonIntensity::next_break(double t) const noexcept {
+double EnergyRate::next_break(double t) const noexcept {
   switch (kind_) {
     case Kind::constant: return kInf;
     case Kind::hourly: {
@@ -211,7 +211,7 @@ double CarbonIntensity::next_break(double t) const noexcept {
   return kInf;
 }
 
-double CarbonIntensity::mean(double t0, double t1) const noexcept {
+double EnergyRate::mean(double t0, double t1) const noexcept {
   if (!(t1 > t0) || kind_ == Kind::constant) return value(t0);
   // Linear (or constant) between knots: the mean of each piece is its value at the middle.
   double sum = 0;
@@ -224,11 +224,11 @@ double CarbonIntensity::mean(double t0, double t1) const noexcept {
   return sum / (t1 - t0);
 }
 
-double CarbonIntensity::emissions_kg(double power_w, double t0, double t1) const noexcept {
+double EnergyRate::amount(double power_w, double t0, double t1) const noexcept {
   return t1 > t0 ? power_w * (t1 - t0) * mean(t0, t1) : 0.0;
 }
 
-CarbonIntensity make_carbon_intensity(const Params& p, const Calendar& cal) {
+EnergyRate make_carbon_intensity(const Params& p, const Calendar& cal) {
   std::vector<std::string> given;
   for (const std::string_view k : {"preset", "constant", "hourly", "monthly"}) {
     if (p.has(k)) given.emplace_back(k);
@@ -243,24 +243,24 @@ CarbonIntensity make_carbon_intensity(const Params& p, const Calendar& cal) {
   const std::string& kind = given[0];
   if (kind == "preset") {
     const std::string name = p.text("preset");  // a choice, checked here for the message's "or"
-    if (const auto g = grid_preset_g_per_kwh(name)) return CarbonIntensity::constant(g_per_kwh_to_kg_per_j(*g));
+    if (const auto g = grid_preset_g_per_kwh(name)) return EnergyRate::constant(g_per_kwh_to_kg_per_j(*g));
     std::vector<std::string> names;
     for (const auto& g : grid_presets()) names.emplace_back(g.name);
     const std::string hint = did_you_mean_hint(name, names);
     p.fail("preset", "one of " + join(names), hint);
   }
-  if (kind == "constant") return CarbonIntensity::constant(p.quantity("constant"));
+  if (kind == "constant") return EnergyRate::constant(p.quantity("constant"));
   if (kind == "hourly") {
     auto v = p.quantities("hourly");
     if (v.size() != 24) p.fail("hourly", "24 values, one per UTC hour starting at 00:00");
     const std::string interp = p.choice("interpolation");
-    return CarbonIntensity::hourly(cal, std::move(v),
-                                   interp == "linear" ? CarbonIntensity::Interpolation::linear
-                                                      : CarbonIntensity::Interpolation::step);
+    return EnergyRate::hourly(cal, std::move(v),
+                                   interp == "linear" ? EnergyRate::Interpolation::linear
+                                                      : EnergyRate::Interpolation::step);
   }
   auto v = p.quantities("monthly");
   if (v.size() != 12) p.fail("monthly", "12 values, January first");
-  return CarbonIntensity::monthly(cal, std::move(v));
+  return EnergyRate::monthly(cal, std::move(v));
 }
 
 // ---- Household yardstick ---------------------------------------------------------------------------------

@@ -19,7 +19,9 @@
 //   lifecycle, Ember via Statista/OWID; M); lifecycle medians of IPCC AR5 WGIII Annex III (2014; H): nuclear
 //   12, wind 11 (onshore), hydro 24, solar_pv 48 (utility), gas 490, coal 820. smr = 12: no SMR-specific
 //   lifecycle value is verified, so the nuclear distribution is used (DOMAIN.md §7).
-// A CarbonIntensity is constant, hourly (24 values by UTC hour) or monthly (12 values by UTC calendar month):
+// An EnergyRate is an amount per joule of a site's electricity that may vary in time: the grid's carbon
+// intensity (kg/J) here, the electricity price (USD/J) in models/costs. It is constant, hourly (24 values by
+// UTC hour) or monthly (12 values by UTC calendar month):
 //   hourly, step:   value i holds over [i h, (i+1) h) UTC;
 //   hourly, linear: value i is the hour's mean, placed at its middle (i + 0.5 h) and interpolated linearly
 //                   and cyclically between the middles, so the daily mean is the mean of the 24 values;
@@ -76,7 +78,7 @@ double output_power_w(const LossCurve& c, double input_w) noexcept;
 // no_load_loss = 0.01, square_law_loss = 0.01 } (fractions of the rating).
 LossCurve make_loss_curve(const Params& p, double rated_power_w);
 
-// ---- Carbon intensity ------------------------------------------------------------------------------------
+// ---- Carbon intensity and other per-joule rates ----------------------------------------------------------
 
 inline constexpr double kKgPerJPerGPerKwh = 1e-3 / 3.6e6;  // 1 gCO2/kWh in kg/J
 // Carbon intensities above this are rejected as a unit mistake (a bare number is read as kg/J).
@@ -92,35 +94,35 @@ struct GridPreset {
 std::span<const GridPreset> grid_presets() noexcept;
 std::optional<double> grid_preset_g_per_kwh(std::string_view name) noexcept;
 
-class CarbonIntensity {
+class EnergyRate {
  public:
   enum class Interpolation { step, linear };
 
-  static CarbonIntensity constant(double kg_per_j);
-  // 24 values, kg/J, by UTC hour.
-  static CarbonIntensity hourly(const Calendar& cal, std::vector<double> kg_per_j, Interpolation interp);
-  // 12 values, kg/J, January first.
-  static CarbonIntensity monthly(const Calendar& cal, std::vector<double> kg_per_j);
+  static EnergyRate constant(double per_j);
+  // 24 values, per J, by UTC hour.
+  static EnergyRate hourly(const Calendar& cal, std::vector<double> per_j, Interpolation interp);
+  // 12 values, per J, January first.
+  static EnergyRate monthly(const Calendar& cal, std::vector<double> per_j);
 
-  // kg of CO2 per J of electricity at t (seconds since t = 0).
+  // The amount per J of electricity at t (seconds since t = 0): kg of CO2, USD.
   double value(double t) const noexcept;
   // The next time after t at which the profile changes formula (a knot); +inf for a constant.
   double next_break(double t) const noexcept;
   // Time-average over [t0, t1] (t0 < t1), exact for these piecewise-linear profiles; value(t0) if t1 <= t0.
   double mean(double t0, double t1) const noexcept;
-  // kg of CO2 for a constant power over [t0, t1].
-  double emissions_kg(double power_w, double t0, double t1) const noexcept;
+  // The amount (kg of CO2, USD) for a constant power over [t0, t1].
+  double amount(double power_w, double t0, double t1) const noexcept;
 
  private:
   enum class Kind { constant, hourly, monthly };
-  CarbonIntensity() = default;
+  EnergyRate() = default;
   Kind kind_ = Kind::constant;
   Interpolation interp_ = Interpolation::step;
   Calendar cal_;
-  std::vector<double> values_;  // 1, 24 or 12 values, kg/J
+  std::vector<double> values_;  // 1, 24 or 12 values, per J
 };
 
-CarbonIntensity make_carbon_intensity(const Params& p, const Calendar& cal);
+EnergyRate make_carbon_intensity(const Params& p, const Calendar& cal);
 
 // The parameter table of the keys make_loss_curve and make_carbon_intensity read, [sites.ups] and
 // [sites.carbon] (params.cpp).

@@ -18,7 +18,7 @@ const std::vector<ParamDef>& MMcParams::parameter_table() {
       {.key = "mmc.service_rate", .kind = &qty::rate, .range = Range{0, 1e9, true, false}, .basis = Basis::required,
        .help = "Service rate μ of one server (exponential service times)."},
       {.key = "mmc.servers", .type = ParamType::integer, .range = Range::closed(1, 10'000'000),
-       .basis = Basis::required, .help = "Number of servers c."},
+       .basis = Basis::required, .help = "Number of servers c.", .capacity = true},
       {.key = "mmc.capacity", .type = ParamType::integer, .range = Range::at_least(1), .basis = Basis::optional,
        .source = "absent: no limit (M/M/c)",
        .help = "Most customers in the system K (waiting and in service), at least c; arrivals beyond are blocked."},

@@ -186,7 +186,7 @@ const std::vector<ParamDef>& parameter_table() {
         {.key = cl + ".service", .type = ParamType::text, .basis = Basis::derived, .source = "the cluster's class name",
          .help = "Which of the GPU type's service models the cluster runs (\"image\", \"text\" or a defined one)."},
         {.key = cl + ".gpus", .type = ParamType::integer, .range = Range::closed(0, 10'000'000),
-         .basis = Basis::required, .help = "GPUs on line at t = 0."},
+         .basis = Basis::required, .help = "GPUs on line at t = 0.", .capacity = true},
         {.key = cl + ".gpus_per_server", .type = ParamType::integer, .range = Range::closed(1, 1024), .def = "8",
          .basis = Basis::assumption, .source = "an HGX/DGX-class server holds 8 GPUs",
          .help = "GPUs per server (the unit of server overhead and of thermal groups)."},

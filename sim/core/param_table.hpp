@@ -61,6 +61,7 @@ struct ParamDef {
   std::string source{};                // citation (sourced), reason (assumption), derivation (derived)
   std::string help{};                  // one line
   std::string accepts{};               // overrides the rendered type when a key accepts alternatives
+  bool capacity = false;               // a capacity the planner may size (dcsim plan --vary): more of it never hurts
 };
 
 // The normalized lookup form of a path pattern: "<tier>" becomes "<>".

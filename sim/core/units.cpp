@@ -30,6 +30,7 @@ constexpr Dimension kVolume{3, 0, 0, 0};
 constexpr Dimension kRate{0, 0, -1, 0};
 constexpr Dimension kNone{};
 constexpr Dimension kInformation{0, 0, 0, 0, 1};
+constexpr Dimension kMoney{0, 0, 0, 0, 0, 1};
 
 // clang-format off
 constexpr std::array kUnits = {
@@ -71,6 +72,7 @@ constexpr std::array kUnits = {
   UnitDef{"TB", 1e12, kInformation, false}, UnitDef{"KiB", 1024.0, kInformation, false},
   UnitDef{"MiB", 1048576.0, kInformation, false}, UnitDef{"GiB", 1073741824.0, kInformation, false},
   UnitDef{"TiB", 1099511627776.0, kInformation, false},
+  UnitDef{"USD", 1.0, kMoney, true},
 };
 // clang-format on
 
@@ -93,14 +95,15 @@ const UnitDef* find_exact(std::string_view name) {
 Dimension scaled(Dimension d, int k) {
   return Dimension{static_cast<std::int8_t>(d.length * k), static_cast<std::int8_t>(d.mass * k),
                    static_cast<std::int8_t>(d.time * k), static_cast<std::int8_t>(d.temperature * k),
-                   static_cast<std::int8_t>(d.information * k)};
+                   static_cast<std::int8_t>(d.information * k), static_cast<std::int8_t>(d.money * k)};
 }
 
 Dimension add(Dimension a, Dimension b) {
   return Dimension{static_cast<std::int8_t>(a.length + b.length), static_cast<std::int8_t>(a.mass + b.mass),
                    static_cast<std::int8_t>(a.time + b.time),
                    static_cast<std::int8_t>(a.temperature + b.temperature),
-                   static_cast<std::int8_t>(a.information + b.information)};
+                   static_cast<std::int8_t>(a.information + b.information),
+                   static_cast<std::int8_t>(a.money + b.money)};
 }
 
 // One factor: a unit name with an optional exponent ("m3", "m^3", "m²", "s^-1").
@@ -242,6 +245,7 @@ std::string to_string(const Dimension& d) {
   part("s", d.time);
   part("K", d.temperature);
   part("B", d.information);
+  part("USD", d.money);
   if (num.empty()) num = "1";
   return den.empty() ? num : num + "/" + den;
 }
@@ -252,7 +256,8 @@ std::string_view dimension_name(const Dimension& d) {
       &qty::temperature,  &qty::thermal_conductance, &qty::thermal_resistance, &qty::heat_capacity,
       &qty::pressure,     &qty::volume,        &qty::volume_flow,   &qty::mass,
       &qty::length,       &qty::carbon_intensity, &qty::water_intensity, &qty::memory,
-      &qty::dimensionless};
+      &qty::money,        &qty::energy_price,  &qty::volume_price,  &qty::mass_price,
+      &qty::time_price,   &qty::power_price,   &qty::dimensionless};
   for (const auto* k : kinds) {
     if (k->dim == d) return k->name;
   }

@@ -19,6 +19,7 @@ namespace dcsim {
 struct Dimension {
   std::int8_t length = 0, mass = 0, time = 0, temperature = 0;
   std::int8_t information = 0;  // bytes (of memory): only for the run's own budget
+  std::int8_t money = 0;        // US dollars: prices and costs (models/costs)
   constexpr bool operator==(const Dimension&) const = default;
 };
 
@@ -77,6 +78,18 @@ inline constexpr QuantityKind specific_heat{"specific heat capacity", {2, 0, -2,
                                             "\"4186 J/kg/K\""};
 inline constexpr QuantityKind density{"density", {-3, 1, 0, 0}, "kg/m3", 1.0, false, "\"1000 kg/m3\""};
 inline constexpr QuantityKind memory{"amount of memory", {0, 0, 0, 0, 1}, "B", 1.0, false, "\"16 GiB\""};
+// Money: costs in USD, and prices per unit of what is bought (energy, water, CO2, GPU-time, cooling capacity).
+inline constexpr QuantityKind money{"amount of money", {0, 0, 0, 0, 0, 1}, "USD", 1.0, false, "\"35000 USD\""};
+inline constexpr QuantityKind energy_price{"price of energy", {-2, -1, 2, 0, 0, 1}, "USD/J", 1.0, false,
+                                           "\"0.08 USD/kWh\""};
+inline constexpr QuantityKind volume_price{"price of volume", {-3, 0, 0, 0, 0, 1}, "USD/m3", 1.0, false,
+                                           "\"2 USD/m3\""};
+inline constexpr QuantityKind mass_price{"price of mass", {0, -1, 0, 0, 0, 1}, "USD/kg", 1.0, false,
+                                         "\"72 USD/t\""};
+inline constexpr QuantityKind time_price{"price of time", {0, 0, -1, 0, 0, 1}, "USD/s", 1.0, false,
+                                         "\"2.99 USD/h\""};
+inline constexpr QuantityKind power_price{"price of power capacity", {-2, -1, 3, 0, 0, 1}, "USD/W", 1.0, false,
+                                          "\"1.5e6 USD/MW\""};
 }  // namespace qty
 
 // Parses "<number> <unit>" (or a number alone when allow_bare) and returns the value in the kind's

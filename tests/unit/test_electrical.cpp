@@ -124,11 +124,11 @@ TEST_CASE("the surge's images equal 69,300 US household-days and 747 t of CO2 on
   CHECK(household_days(energy_j) == Approx(69300).margin(50));  // stated to three digits
   CHECK(kUsHouseholdKwhPerDay == Approx(29.4).margin(0.05));    // EIA's rounded figure
 
-  // Emissions through the CarbonIntensity type: the energy as a constant power over one week.
+  // Emissions through the EnergyRate type: the energy as a constant power over one week.
   const double week_s = 7 * kDay, power_w = energy_j / week_s;
   const auto tonnes = [&](const char* preset, double pue) {
-    const CarbonIntensity ci = CarbonIntensity::constant(g_per_kwh_to_kg_per_j(*grid_preset_g_per_kwh(preset)));
-    return ci.emissions_kg(power_w * pue, 0.0, week_s) / 1000.0;
+    const EnergyRate ci = EnergyRate::constant(g_per_kwh_to_kg_per_j(*grid_preset_g_per_kwh(preset)));
+    return ci.amount(power_w * pue, 0.0, week_s) / 1000.0;
   };
   CHECK(tonnes("us_grid", 1.0) == Approx(747).margin(0.5));
   CHECK(tonnes("us_grid", 1.58) == Approx(1180).margin(5));  // stated to three digits
@@ -139,7 +139,7 @@ TEST_CASE("the surge's images equal 69,300 US household-days and 747 t of CO2 on
 TEST_CASE("an hourly step profile holds each value over its UTC hour", "[carbon]") {
   const Calendar cal;  // t = 0 at 2025-03-25T00:00:00Z
   const auto v = hourly_profile();
-  const CarbonIntensity ci = CarbonIntensity::hourly(cal, v, CarbonIntensity::Interpolation::step);
+  const EnergyRate ci = EnergyRate::hourly(cal, v, EnergyRate::Interpolation::step);
   CHECK(ci.value(0.0) == v[0]);
   CHECK(ci.value(5.5 * kHour) == v[5]);
   CHECK(ci.value(23.99 * kHour) == v[23]);
@@ -149,11 +149,11 @@ TEST_CASE("an hourly step profile holds each value over its UTC hour", "[carbon]
   CHECK(ci.mean(0.5 * kHour, 1.5 * kHour) == Approx((v[0] + v[1]) / 2).epsilon(1e-12));
   CHECK(ci.mean(0.0, kDay) == Approx(mean_of(v)).epsilon(1e-12));
   CHECK(ci.mean(3.25 * kHour, 3 * kDay + 3.25 * kHour) == Approx(mean_of(v)).epsilon(1e-12));
-  CHECK(ci.emissions_kg(1e6, 2 * kHour, 3 * kHour) == Approx(1e6 * kHour * v[2]).epsilon(1e-12));
+  CHECK(ci.amount(1e6, 2 * kHour, 3 * kHour) == Approx(1e6 * kHour * v[2]).epsilon(1e-12));
 
   SECTION("hours are UTC hours, whatever hour t = 0 falls on") {
-    const CarbonIntensity late = CarbonIntensity::hourly(Calendar(*parse_utc("2025-03-25T06:30:00Z")), v,
-                                                         CarbonIntensity::Interpolation::step);
+    const EnergyRate late = EnergyRate::hourly(Calendar(*parse_utc("2025-03-25T06:30:00Z")), v,
+                                                         EnergyRate::Interpolation::step);
     CHECK(late.value(0.0) == v[6]);
     CHECK(late.next_break(0.0) == Approx(0.5 * kHour));
   }
@@ -162,7 +162,7 @@ TEST_CASE("an hourly step profile holds each value over its UTC hour", "[carbon]
 TEST_CASE("an hourly linear profile places each hour's value at its middle and keeps the daily mean", "[carbon]") {
   const Calendar cal;
   const auto v = hourly_profile();
-  const CarbonIntensity ci = CarbonIntensity::hourly(cal, v, CarbonIntensity::Interpolation::linear);
+  const EnergyRate ci = EnergyRate::hourly(cal, v, EnergyRate::Interpolation::linear);
   CHECK(ci.value(5.5 * kHour) == Approx(v[5]).epsilon(1e-12));
   CHECK(ci.value(6.0 * kHour) == Approx((v[5] + v[6]) / 2).epsilon(1e-12));
   CHECK(ci.value(0.0) == Approx((v[23] + v[0]) / 2).epsilon(1e-12));  // cyclic across midnight
@@ -177,16 +177,16 @@ TEST_CASE("an hourly linear profile places each hour's value at its middle and k
 TEST_CASE("a monthly profile changes value at UTC month boundaries", "[carbon]") {
   std::vector<double> v;
   for (int m = 0; m < 12; ++m) v.push_back(g_per_kwh_to_kg_per_j(20.0 + m));
-  const CarbonIntensity ci = CarbonIntensity::monthly(Calendar(), v);  // starts 25 March 2025
+  const EnergyRate ci = EnergyRate::monthly(Calendar(), v);  // starts 25 March 2025
   CHECK(ci.value(0.0) == v[2]);
   CHECK(ci.next_break(0.0) == Approx(7 * kDay));  // 1 April
   CHECK(ci.value(7 * kDay) == v[3]);
   CHECK(ci.value(7 * kDay - 1.0) == v[2]);
   CHECK(ci.mean(0.0, 14 * kDay) == Approx((v[2] + v[3]) / 2).epsilon(1e-12));
 
-  const CarbonIntensity leap = CarbonIntensity::monthly(Calendar(*parse_utc("2024-02-01T00:00:00Z")), v);
+  const EnergyRate leap = EnergyRate::monthly(Calendar(*parse_utc("2024-02-01T00:00:00Z")), v);
   CHECK(leap.next_break(0.0) == Approx(29 * kDay));
-  const CarbonIntensity new_year = CarbonIntensity::monthly(Calendar(*parse_utc("2024-12-31T00:00:00Z")), v);
+  const EnergyRate new_year = EnergyRate::monthly(Calendar(*parse_utc("2024-12-31T00:00:00Z")), v);
   CHECK(new_year.value(0.0) == v[11]);
   CHECK(new_year.next_break(0.0) == Approx(kDay));
   CHECK(new_year.value(kDay) == v[0]);
@@ -201,7 +201,7 @@ TEST_CASE("a carbon intensity is read as a preset, a constant, an hourly or a mo
   CHECK(make_carbon_intensity(Params(constant, "sites[0].carbon", models::parameter_schema()), cal).value(1e6) == Approx(g_per_kwh_to_kg_per_j(40.7)));
 
   const ConfigValue hourly = toml(hourly_toml(24) + "interpolation = \"linear\"\n");
-  const CarbonIntensity h = make_carbon_intensity(Params(hourly, "sites[0].carbon", models::parameter_schema()), cal);
+  const EnergyRate h = make_carbon_intensity(Params(hourly, "sites[0].carbon", models::parameter_schema()), cal);
   CHECK(h.value(6.0 * kHour) == Approx(g_per_kwh_to_kg_per_j(255.0)));
 
   std::string monthly_text = "monthly = [";
