@@ -12,5 +12,7 @@ namespace dcsim::cli {
 int cmd_sweep(const std::vector<std::string>& args, const char* argv0);
 // dcsim merge DIR
 int cmd_merge(const std::vector<std::string>& args);
+// dcsim plan SCENARIO -o DIR --vary KEY --slo 'METRIC<V' [options]
+int cmd_plan(const std::vector<std::string>& args);
 
 }  // namespace dcsim::cli

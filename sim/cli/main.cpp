@@ -45,6 +45,9 @@ const char* kUsage =
     "  sweep SCENARIO --list | --slurm-script -o DIR [--tasks K] [--cpus-per-task C] [--time T]\n"
     "                        list the runs; or print an sbatch script that runs them as a Slurm job array\n"
     "  merge DIR             build DIR/index.h5 from the run files of a sweep (after array tasks, or failures)\n"
+    "  plan SCENARIO -o DIR --vary KEY [--min A --max B] --slo 'METRIC<V'... [--replicas R] [--confidence C]\n"
+    "                        the least capacity meeting every SLO with confidence; with --vary KEY=V1,V2 and\n"
+    "                        --minimise cost, the cheapest feasible design and the Pareto front; DIR/plan.h5\n"
     "  info OUT.h5 [--scenario]\n"
     "                        show an output file's metadata, series and summary\n"
     "  keys [SECTION] [--markdown]\n"
@@ -343,6 +346,7 @@ int main(int argc, char** argv) {
     if (cmd == "validate") return cmd_validate(args);
     if (cmd == "sweep") return cmd_sweep(args, argv[0]);
     if (cmd == "merge") return cmd_merge(args);
+    if (cmd == "plan") return cmd_plan(args);
     if (cmd == "info") return cmd_info(args);
     if (cmd == "keys") return cmd_keys(args);
   } catch (const po::error& e) {

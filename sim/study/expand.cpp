@@ -6,9 +6,6 @@
 
 namespace dcsim::study {
 
-namespace {
-
-// Letters, digits and . + - as they are; anything else (spaces, slashes, quotes) as '_'; at most `max`.
 std::string file_safe(const std::string& s, std::size_t max) {
   std::string out;
   for (const char c : s) {
@@ -19,6 +16,8 @@ std::string file_safe(const std::string& s, std::size_t max) {
   }
   return out;
 }
+
+namespace {
 
 std::string padded(std::size_t v, std::size_t last) {
   const std::size_t width = std::to_string(last).size();

@@ -39,6 +39,10 @@ Expansion expand(const SweepSpec& spec, std::uint64_t base_run_index);
 // and the run index (located at sweep.replicas).
 std::vector<io::Override> overrides_of(const SweepSpec& spec, const SweepRun& run);
 
+// Letters, digits and . + - as they are; anything else (spaces, slashes, quotes) as '_'; at most `max`
+// characters: a part of a run's file name.
+std::string file_safe(const std::string& s, std::size_t max);
+
 // A value as it appears in a run name or a listing: strings as they are, numbers briefly.
 std::string value_text(const ConfigValue& v);
 
