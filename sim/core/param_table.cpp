@@ -258,12 +258,13 @@ std::string render_keys(const ParamSchema& s, std::string_view section, bool mar
     for (const auto& d : s.defs()) {
       if (ParamSchema::section_of(d.key) != sec) continue;
       const std::string type = describe_type(d), range = describe_range(d), basis = describe_basis(d);
+      const std::string help = d.capacity ? d.help + " Capacity: dcsim plan --vary can size it." : d.help;
       if (markdown) {
         out += "| `" + cell(d.key) + "` | " + cell(type) + " | " + (d.def.empty() ? "" : "`" + cell(d.def) + "`") +
-               " | " + cell(range) + " | " + cell(basis) + " | " + cell(d.help) + " |\n";
+               " | " + cell(range) + " | " + cell(basis) + " | " + cell(help) + " |\n";
       } else {
         out += "  " + d.key + "  " + type + (range.empty() ? "" : ", " + range) +
-               (d.def.empty() ? "" : ", default " + d.def) + "\n      " + d.help + "\n      (" + basis + ")\n";
+               (d.def.empty() ? "" : ", default " + d.def) + "\n      " + help + "\n      (" + basis + ")\n";
       }
     }
     out += "\n";

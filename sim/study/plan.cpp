@@ -183,8 +183,8 @@ PlanVar read_var(const std::string& arg, const ParamSchema& schema, const Config
   // Searched.
   if (!def->capacity) {
     throw std::invalid_argument("--vary " + echo(v.key) + ": not a capacity the planner can size (it searches GPUs, "
-                                "servers, cooling units, design heat, a power envelope: the keys dcsim keys marks "
-                                "'capacity'); give its values as KEY=V1,V2,... to compare them instead");
+                                "servers, cooling units, design heat, a power envelope: the keys whose help in dcsim keys "
+                                "says 'Capacity'); give its values as KEY=V1,V2,... to compare them instead");
   }
   if (!v.integer && !v.kind) throw std::invalid_argument("--vary " + echo(v.key) + ": not a number");
   const ConfigValue* now = value_at(root, v.key);
