@@ -31,6 +31,9 @@ int cmd_plan(const std::vector<std::string>& args) {
       "METRIC<VALUE or METRIC>VALUE, a summary metric in its unit (repeatable; every one must be met)")(
       "replicas", po::value<int>()->default_value(5), "replicas per candidate (common random numbers), at least 2")(
       "confidence", po::value<double>()->default_value(0.95), "one-sided confidence that an SLO is met, in (0.5, 1)")(
+      "statistic", po::value<std::string>()->default_value("median"),
+      "what an SLO is on: the metric's 'median' over runs (an exact, distribution-free bound; needs at least "
+      "log2(1/(1 - confidence)) replicas) or its 'mean' (Student's t bound)")(
       "minimise", po::value<std::string>(), "the metric to minimise over the feasible points ('cost' is costs.total_usd); "
                                             "needed with enumerated variables")(
       "jobs,j", po::value<int>(), "runs at once (default: the machine's cores)")(
@@ -55,6 +58,16 @@ int cmd_plan(const std::vector<std::string>& args) {
   spec.confidence = vm["confidence"].as<double>();
   if (!(spec.confidence > 0.5 && spec.confidence < 1)) {
     throw po::error("--confidence: expected a number in (0.5, 1) such as 0.95, found " + std::to_string(spec.confidence));
+  }
+  try {
+    spec.statistic = study::parse_statistic(vm["statistic"].as<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw po::error(std::string("--statistic: ") + e.what());
+  }
+  if (spec.statistic == study::Statistic::median && spec.replicas < study::min_replicas(spec.confidence)) {
+    throw po::error("--replicas: the median's bound at this confidence needs at least " +
+                    std::to_string(study::min_replicas(spec.confidence)) + " replicas (0.5^R <= 1 - confidence), found " +
+                    std::to_string(replicas) + "; give more, or --statistic mean");
   }
   if (vm.count("minimise")) spec.minimise = vm["minimise"].as<std::string>();
   for (const auto& t : vm["slo"].as<std::vector<std::string>>()) {

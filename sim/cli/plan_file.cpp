@@ -17,6 +17,7 @@ void write_plan_file(const PlanSpec& s, const PlanResult& r, const std::string& 
       {"kind", std::string("dcsim plan")},
       {"scenario", s.path},
       {"confidence", s.confidence},
+      {"statistic", std::string(study::statistic_name(s.statistic))},
       {"replicas", static_cast<std::int64_t>(s.replicas)},
       {"objective", r.objective},
       {"status", std::string(r.interrupted ? "interrupted" : r.chosen ? "feasible" : "infeasible")},
@@ -61,23 +62,26 @@ void write_plan_file(const PlanSpec& s, const PlanResult& r, const std::string& 
     std::vector<double> b(n);
     for (std::size_t i = 0; i < n; ++i) b[i] = r.points[i].slo_bound[j];
     pts.columns.push_back({"slo" + std::to_string(j) + "_bound", b, r.units.count(s.slos[j].metric) ? r.units.at(s.slos[j].metric) : "",
-                           "one-sided confidence bound of the mean of " + s.slos[j].metric + " (SLO " + s.slos[j].text + ")"});
+                           "one-sided confidence bound of the " + std::string(study::statistic_name(s.statistic)) + " of " + s.slos[j].metric + " (SLO " + s.slos[j].text + ")"});
   }
   t.groups.push_back(std::move(pts));
-  io::TableGroup mean{"/points/mean", {}, {}}, hw{"/points/half_width", {}, {}};
+  io::TableGroup mean{"/points/mean", {}, {}}, hw{"/points/half_width", {}, {}}, med{"/points/median", {}, {}};
   for (const auto& [m, unit] : r.units) {
-    std::vector<double> a(n, NAN), h(n, NAN);
+    std::vector<double> a(n, NAN), h(n, NAN), md(n, NAN);
     for (std::size_t i = 0; i < n; ++i) {
       const auto it = r.points[i].metrics.find(m);
       if (it == r.points[i].metrics.end()) continue;
       const study::Interval iv = study::mean_interval(it->second, s.confidence);
       a[i] = iv.mean;
       h[i] = iv.half_width;
+      md[i] = study::median(it->second);
     }
     mean.columns.push_back({m, a, unit, "mean over the replicas"});
+    med.columns.push_back({m, md, unit, "median over the replicas"});
     hw.columns.push_back({m, h, unit, "half-width of the two-sided interval at the plan's confidence"});
   }
   t.groups.push_back(std::move(mean));
+  t.groups.push_back(std::move(med));
   t.groups.push_back(std::move(hw));
   io::TableGroup slos{"/slos", {}, {}};
   std::vector<std::string> metric, op, text;

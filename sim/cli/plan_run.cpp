@@ -97,7 +97,8 @@ Sweep stage_sweep(const PlanSpec& s, const io::Scenario& base, const PlanResult&
 
 std::string plan_text(const PlanSpec& s, const io::Scenario& base) {
   std::ostringstream o;
-  o << kHeader << s.path << "\n# replicas " << s.replicas << ", confidence " << s.confidence;
+  o << kHeader << s.path << "\n# replicas " << s.replicas << ", confidence " << s.confidence << ", "
+    << statistic_name(s.statistic);
   for (const auto& v : s.vars) {
     o << "\n# vary " << v.key;
     if (v.search) o << " in [" << v.text(v.lo) << ", " << v.text(v.hi) << "] by " << v.text(1);
@@ -175,6 +176,13 @@ double mean_of(const PlanPoint& p, const std::string& metric) {
   const auto it = p.metrics.find(metric);
   if (it == p.metrics.end()) return kNaN;
   return study::mean_interval(it->second).mean;
+}
+
+// The SLO's statistic of a metric over the point's replicas.
+double centre_of(const PlanSpec& s, const PlanPoint& p, const std::string& metric) {
+  if (s.statistic == study::Statistic::mean) return mean_of(p, metric);
+  const auto it = p.metrics.find(metric);
+  return it == p.metrics.end() ? kNaN : study::median(it->second);
 }
 
 }  // namespace
@@ -279,7 +287,7 @@ PlanResult run_plan(const PlanSpec& s, const PlanOptions& opt) {
       for (const auto& slo : s.slos) {
         const auto it = p.metrics.find(slo.metric);
         double b = kNaN;
-        const bool met = it != p.metrics.end() && study::slo_met(slo, it->second, s.confidence, &b);
+        const bool met = it != p.metrics.end() && study::slo_met(slo, it->second, s.confidence, s.statistic, &b);
         p.slo_bound.push_back(b);
         p.feasible = p.feasible && met;
       }
@@ -333,7 +341,7 @@ PlanResult run_plan(const PlanSpec& s, const PlanOptions& opt) {
     const PlanPoint& p = r.points[i];
     if (!p.feasible) continue;
     std::vector<double> row = {p.objective};
-    for (const auto& slo : s.slos) row.push_back((slo.below ? 1 : -1) * mean_of(p, slo.metric));
+    for (const auto& slo : s.slos) row.push_back((slo.below ? 1 : -1) * centre_of(s, p, slo.metric));
     if (co2) row.push_back(mean_of(p, "facility.co2_t"));
     feas.push_back(i);
     rows.push_back(std::move(row));
@@ -362,8 +370,8 @@ PlanResult run_plan(const PlanSpec& s, const PlanOptions& opt) {
           const PlanPoint& pa = r.points[line[a]];
           const PlanPoint& pb = r.points[line[b]];
           r.warnings.push_back(slo.metric + " is not monotone in " + sv->key + where + ": " +
-                               num(mean_of(pa, slo.metric)) + " at " + sv->text(*pa.k) + " but " +
-                               num(mean_of(pb, slo.metric)) + " at " + sv->text(*pb.k) +
+                               num(centre_of(s, pa, slo.metric)) + " at " + sv->text(*pa.k) + " but " +
+                               num(centre_of(s, pb, slo.metric)) + " at " + sv->text(*pb.k) +
                                " (a paired difference beyond chance)");
         }
       }
@@ -388,7 +396,8 @@ std::string render_plan(const PlanSpec& s, const PlanResult& r) {
   }
   o << "; SLO";
   for (std::size_t i = 0; i < s.slos.size(); ++i) o << (i ? ", " : " ") << s.slos[i].metric << (s.slos[i].below ? " < " : " > ") << num(s.slos[i].bound);
-  o << " at " << num(100 * s.confidence) << " % confidence; " << s.replicas << " replicas per candidate, common random numbers\n";
+  o << " at " << num(100 * s.confidence) << " % confidence on the " << statistic_name(s.statistic) << " over runs; " << s.replicas
+    << " replicas per candidate, common random numbers\n";
   // The table, by line then value.
   std::vector<std::size_t> order(r.points.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -400,7 +409,8 @@ std::string render_plan(const PlanSpec& s, const PlanResult& r) {
   std::vector<std::string> head;
   for (const auto& v : s.vars) head.push_back(v.label);
   head.push_back("n");
-  for (const auto& slo : s.slos) head.push_back(slo.metric + (slo.below ? " (upper bound)" : " (lower bound)"));
+  const bool med = s.statistic == study::Statistic::median;
+  for (const auto& slo : s.slos) head.push_back(slo.metric + (med ? " median" : " mean") + (slo.below ? " (upper bound)" : " (lower bound)"));
   if (!r.objective.empty()) head.push_back(r.objective);
   head.push_back("meets");
   std::vector<std::vector<std::string>> rows;
@@ -411,6 +421,10 @@ std::string render_plan(const PlanSpec& s, const PlanResult& r) {
     row.push_back(std::to_string(p.complete));
     for (std::size_t j = 0; j < s.slos.size(); ++j) {
       const auto it = p.metrics.find(s.slos[j].metric);
+      if (med) {
+        row.push_back(num(it == p.metrics.end() ? kNaN : study::median(it->second)) + " (" + num(p.slo_bound[j]) + ")");
+        continue;
+      }
       const study::Interval iv = it == p.metrics.end() ? study::Interval{} : study::mean_interval(it->second, s.confidence);
       row.push_back(num(iv.mean) + " ± " + num(iv.half_width) + " (" + num(p.slo_bound[j]) + ")");
     }
@@ -466,7 +480,7 @@ std::string render_plan(const PlanSpec& s, const PlanResult& r) {
       const PlanPoint& p = r.points[*best];
       o << "; best reached at " << describe(s, r.lines[p.line], p) << ":";
       for (std::size_t j = 0; j < s.slos.size(); ++j) {
-        o << " " << s.slos[j].metric << " " << num(mean_of(p, s.slos[j].metric)) << " (bound " << num(p.slo_bound[j]) << ")";
+        o << " " << s.slos[j].metric << " " << num(centre_of(s, p, s.slos[j].metric)) << " (bound " << num(p.slo_bound[j]) << ")";
       }
     }
     o << "\n";

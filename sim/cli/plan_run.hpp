@@ -30,6 +30,7 @@ struct PlanSpec {
   std::vector<study::Slo> slos;
   std::size_t replicas = 5;
   double confidence = 0.95;
+  study::Statistic statistic = study::Statistic::median;  // what an SLO is on: the metric's median or mean over runs
   std::string minimise;             // a metric ("cost" is costs.total_usd); empty: the searched variable
 };
 

@@ -110,12 +110,67 @@ Slo parse_slo(const std::string& text) {
   return s;
 }
 
-double slo_bound(const Slo& slo, const Interval& iv) { return slo.below ? iv.high() : iv.low(); }
+const char* statistic_name(Statistic s) { return s == Statistic::median ? "median" : "mean"; }
 
-bool slo_met(const Slo& slo, std::span<const double> values, double confidence, double* bound) {
-  // The one-sided γ bound is the end of the two-sided interval at 2γ − 1.
-  const Interval iv = mean_interval(values, 2 * confidence - 1);
-  const double b = iv.n >= 2 ? slo_bound(slo, iv) : kNaN;
+Statistic parse_statistic(const std::string& text) {
+  if (text == "median") return Statistic::median;
+  if (text == "mean") return Statistic::mean;
+  throw std::invalid_argument("expected 'median' or 'mean', found '" + echo(text) + "'");
+}
+
+std::size_t min_replicas(double confidence) {
+  std::size_t n = 1;
+  while (std::ldexp(1.0, -static_cast<int>(n)) > 1 - confidence + 1e-12) ++n;
+  return n;
+}
+
+double median(std::span<const double> values) {
+  std::vector<double> v;
+  for (const double x : values) {
+    if (std::isfinite(x)) v.push_back(x);
+  }
+  if (v.empty()) return kNaN;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double slo_bound(const Slo& slo, std::span<const double> values, double confidence, Statistic stat) {
+  if (stat == Statistic::mean) {
+    // The one-sided γ bound is the end of the two-sided interval at 2γ − 1.
+    const Interval iv = mean_interval(values, 2 * confidence - 1);
+    if (iv.n < 2) return kNaN;
+    return slo.below ? iv.high() : iv.low();
+  }
+  std::vector<double> v;
+  for (const double x : values) {
+    if (std::isfinite(x)) v.push_back(x);
+  }
+  const std::size_t n = v.size();
+  if (n == 0) return kNaN;
+  std::sort(v.begin(), v.end());
+  // P(Binomial(n, 1/2) >= k) for k = n, n - 1, ...: the least k whose tail is at most 1 − γ. The k-th
+  // smallest value is below the median only if at least k values are, which has that probability when
+  // the median is the bound.
+  std::vector<double> pmf(n + 1);
+  double c = 1;  // C(n, j)
+  for (std::size_t j = 0; j <= n; ++j) {
+    pmf[j] = c * std::ldexp(1.0, -static_cast<int>(n));
+    c = c * static_cast<double>(n - j) / static_cast<double>(j + 1);
+  }
+  double tail = 0;
+  std::size_t k = n + 1;
+  for (std::size_t j = n; j >= 1; --j) {
+    if (tail + pmf[j] > 1 - confidence + 1e-12) break;
+    tail += pmf[j];
+    k = j;
+  }
+  if (k > n) return kNaN;                 // too few replicas for this confidence
+  return slo.below ? v[k - 1] : v[n - k];  // the k-th smallest, or the k-th largest
+}
+
+bool slo_met(const Slo& slo, std::span<const double> values, double confidence, Statistic stat, double* bound) {
+  const double b = slo_bound(slo, values, confidence, stat);
   if (bound) *bound = b;
   if (!std::isfinite(b)) return false;
   return slo.below ? b < slo.bound : b > slo.bound;

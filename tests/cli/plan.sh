@@ -114,4 +114,6 @@ bad "--minimise cost needs a [costs] section" "$m" -o "$tmp/x10" --vary mmc.serv
 bad "expected one of" "$fleet" -o "$tmp/x11" --vary 'sites[0].clusters[0].gpus' --vary 'sites[0].cooling[0].kind=air_chiller,ice' --slo "$slo" --minimise cost -q
 bad "give -o DIR" "$m" --vary mmc.servers --slo 'mmc.mean_wait_s<1'
 bad "give at least one --slo" "$m" -o "$tmp/x12" --vary mmc.servers
+bad "needs at least 5 replicas" "$m" -o "$tmp/x14" --vary mmc.servers --slo 'mmc.mean_wait_s<1' --replicas 4 -q
+bad "--statistic: expected 'median' or 'mean', found 'p50'" "$m" -o "$tmp/x15" --vary mmc.servers --slo 'mmc.mean_wait_s<1' --statistic p50 -q
 echo "ok"

@@ -66,14 +66,67 @@ TEST_CASE("plan: an SLO is met when the one-sided confidence bound of the mean i
   const std::vector<double> v = {8, 9, 9, 10};
   const double s = std::sqrt(2.0 / 3.0);
   double b = 0;
-  CHECK_FALSE(study::slo_met(below, v, 0.95, &b));
+  CHECK_FALSE(study::slo_met(below, v, 0.95, study::Statistic::mean, &b));
   CHECK(b == Approx(9 + 2.353363 * s / 2).epsilon(1e-6));
-  CHECK(study::slo_met(below, v, 0.80, &b));  // t_{3, 0.80} = 0.9785: 9.399
+  CHECK(study::slo_met(below, v, 0.80, study::Statistic::mean, &b));  // t_{3, 0.80} = 0.9785: 9.399
   CHECK(b == Approx(9 + 0.978472 * s / 2).epsilon(1e-6));
-  CHECK(study::slo_met(study::parse_slo("m>8"), v, 0.95, &b));
+  CHECK(study::slo_met(study::parse_slo("m>8"), v, 0.95, study::Statistic::mean, &b));
   CHECK(b == Approx(9 - 2.353363 * s / 2).epsilon(1e-6));
-  CHECK_FALSE(study::slo_met(below, std::vector<double>{1}, 0.95));               // one value: no confidence
-  CHECK_FALSE(study::slo_met(below, std::vector<double>{NAN, NAN, NAN}, 0.95));   // every run failed
+  CHECK_FALSE(study::slo_met(below, std::vector<double>{1}, 0.95, study::Statistic::mean));               // one value: no confidence
+  CHECK_FALSE(study::slo_met(below, std::vector<double>{NAN, NAN, NAN}, 0.95, study::Statistic::mean));   // every run failed
+}
+
+TEST_CASE("plan: the median's bound is the order statistic that the binomial tail gives", "[plan]") {
+  const study::Slo below = study::parse_slo("m<10");
+  const study::Slo above = study::parse_slo("m>0");
+  const auto med = study::Statistic::median;
+  // n = 5 at 0.95: P(Bin(5, 1/2) >= 5) = 1/32 <= 0.05 < P(>= 4) = 6/32, so the bound is the largest value.
+  const std::vector<double> five = {3, 1, 4, 1.5, 9};
+  CHECK(study::slo_bound(below, five, 0.95, med) == 9);
+  CHECK(study::slo_bound(above, five, 0.95, med) == 1);
+  CHECK(study::median(five) == 3);
+  // At 0.80: P(>= 4) = 6/32 = 0.1875 <= 0.2, so the 4th smallest.
+  CHECK(study::slo_bound(below, five, 0.80, med) == 4);
+  CHECK(study::slo_bound(above, five, 0.80, med) == 1.5);
+  // n = 10 at 0.95: P(>= 9) = 11/1024 <= 0.05 < P(>= 8) = 56/1024: the 9th smallest, the second largest.
+  const std::vector<double> ten = {10, 1, 9, 2, 8, 3, 7, 4, 6, 5};
+  CHECK(study::slo_bound(below, ten, 0.95, med) == 9);
+  CHECK(study::slo_bound(above, ten, 0.95, med) == 2);
+  CHECK(study::median(ten) == 5.5);
+  // Too few for the confidence: 0.5^4 = 0.0625 > 0.05, and 0.5^5 <= 0.05; at 0.99, 7 (0.5^7 = 0.0078).
+  CHECK(std::isnan(study::slo_bound(below, std::vector<double>{1, 2, 3, 4}, 0.95, med)));
+  CHECK(study::min_replicas(0.95) == 5);
+  CHECK(study::min_replicas(0.99) == 7);
+  CHECK(study::min_replicas(0.75) == 2);
+  CHECK_FALSE(study::slo_met(below, std::vector<double>{1, 2, 3, 4}, 0.95, med));
+  // A failed run is not a value: four finite ones are too few.
+  CHECK_FALSE(study::slo_met(below, std::vector<double>{1, 2, NAN, 3, 4}, 0.95, med));
+  CHECK(study::slo_met(below, five, 0.95, med));
+  CHECK_FALSE(study::slo_met(study::parse_slo("m<9"), five, 0.95, med));  // the bound must be strictly below
+  CHECK(study::parse_statistic("median") == med);
+  CHECK_THROWS_WITH(study::parse_statistic("p50"), Catch::Contains("expected 'median' or 'mean', found 'p50'"));
+}
+
+TEST_CASE("plan: the median's bound wrongly accepts a metric whose median is the SLO at the binomial rate", "[plan]") {
+  // Skewed values (lognormal, median exp(0) = 1) with the SLO at the true median: "met" exactly when the
+  // bound falls below 1, whose probability is the binomial tail, 1/32 for n = 5 and 11/1024 for n = 10 at
+  // 0.95, whatever the distribution. Independent trials: the binomial error of the rate is the right one.
+  const study::Slo at_median = study::parse_slo("m<1");
+  std::mt19937_64 rng(20261203);
+  std::lognormal_distribution<double> d(0.0, 1.0);
+  for (const auto& [n, p] : {std::pair<std::size_t, double>{5, 1.0 / 32}, {10, 11.0 / 1024}}) {
+    const int trials = 200000;
+    int met = 0;
+    std::vector<double> v(n);
+    for (int t = 0; t < trials; ++t) {
+      for (auto& x : v) x = d(rng);
+      met += study::slo_met(at_median, v, 0.95, study::Statistic::median);
+    }
+    const double rate = static_cast<double>(met) / trials;
+    const double sd = std::sqrt(p * (1 - p) / trials);
+    INFO("n = " << n << ": rate " << rate << ", expected " << p);
+    CHECK(std::fabs(rate - p) < 4 * sd);
+  }
 }
 
 TEST_CASE("plan: the search finds every threshold of a monotone oracle, in logarithmically many evaluations", "[plan]") {
@@ -234,7 +287,8 @@ std::int64_t erlang_least(double lambda, double mu, double w) {
 
 TEST_CASE("plan: on M/M/c the plan finds the c that Erlang C gives for a waiting-time SLO", "[plan][mmc]") {
   // (λ, SLO) chosen so that W_q at the answer and one below it are well apart from the SLO (at least three
-  // of the plan's 95 % half-widths with 5 replicas of 1 h): the plan must then find Erlang C's c.
+  // standard deviations of a 1-h run's mean wait, so that the largest of 5 replicas, the median's 95 %
+  // bound, falls on the same side as W_q): the plan must then find Erlang C's c.
   struct Case {
     double lambda, slo;
   };
