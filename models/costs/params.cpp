@@ -62,7 +62,7 @@ const std::vector<ParamDef>& parameter_table() {
   static const std::vector<ParamDef> t = [] {
     const Range money = Range::closed(0, 1e9), lifetime = Range{0, 100 * 31557600.0, true, false};
     const std::string plant_share =
-        "assumption: the mechanical plant is about a fifth of a data centre's construction cost of roughly 8-10 M "
+        "the mechanical plant is about a fifth of a data centre's construction cost of roughly 8-10 M "
         "USD per MW (industry surveys, unverified); the kinds are ranked by the equipment each needs";
     std::vector<ParamDef> v = {
         {.key = "costs", .type = ParamType::table, .basis = Basis::optional,
