@@ -6,6 +6,10 @@ The layout is documented in docs/hdf5-layout.md. Typical use:
     run = dcsim_h5.load("out/mmc.h5")
     run.meta["status"]                   # "complete" or "incomplete"
     run.timeseries["mmc/queue_length"]   # a pandas Series indexed by time in seconds
+    run.start                            # the UTC instant of t = 0 (a pandas Timestamp)
+    run.timeseries_utc()                 # the same frame indexed by UTC datetime
+    run.topology["cluster"]              # one row per cluster: site, class, gpu_type, gpus, cooling_loop
+    run.clusters_of("virginia")          # the names of a site's clusters
     run.summary["mmc.mean_wait_s"]       # a float
     print(run.scenario)                  # the resolved scenario, TOML text
 
@@ -44,6 +48,19 @@ class Run:
     descriptions: Dict[str, str]
     summary: pd.Series         # name -> value
     summary_units: Dict[str, str]
+    start: pd.Timestamp        # the UTC instant of t = 0 (simulation.start)
+    topology: Dict[str, pd.DataFrame]  # kind ("site", "cluster", "cooling_loop") -> rows by name
+
+    def timeseries_utc(self) -> pd.DataFrame:
+        """The time series indexed by UTC datetime (start + time) instead of seconds."""
+        frame = self.timeseries.copy()
+        frame.index = pd.DatetimeIndex(self.start + pd.to_timedelta(frame.index, unit="s"), name="time_utc")
+        return frame
+
+    def clusters_of(self, site: str):
+        """The clusters of a site, in file order (empty without a fleet)."""
+        c = self.topology.get("cluster")
+        return [] if c is None else list(c.index[c["site"] == site])
 
 
 def _walk(group: h5py.Group, prefix: str, out: Dict[str, h5py.Dataset]):
@@ -74,7 +91,13 @@ def load(path: str) -> Run:
         sunits = {}
         if "summary" in f and "units" in f["summary"]:
             sunits = {k: _text(v) for k, v in f["summary/units"].attrs.items()}
-    return Run(path, meta, scenario, frame, units, desc, summary, sunits)
+        # Files before the start was stored begin at the default start of the time then (2025-03-25).
+        start = pd.Timestamp(meta.get("start_utc", "2025-03-25T00:00:00Z"))
+        topology = {}
+        if "topology" in f:
+            for kind, g in f["topology"].items():
+                topology[kind] = pd.DataFrame(_columns(g)).set_index("name")
+    return Run(path, meta, scenario, frame, units, desc, summary, sunits, start, topology)
 
 
 @dataclasses.dataclass

@@ -22,4 +22,19 @@ lam = float(ts["mmc/arrivals"].sum()) / float(ts.index[-1])
 assert abs(busy - lam) / lam < 0.05, (busy, lam)
 assert math.isfinite(float(run.summary["mmc.mean_wait_s"]))
 assert run.summary_units["mmc.mean_wait_s"] == "s"
+# The start as a UTC instant, and the frame on it.
+assert run.start == __import__("pandas").Timestamp(run.meta["start_utc"]) and run.start.tzname() == "UTC", run.start
+utc = run.timeseries_utc()
+assert (utc.index[0] - run.start).total_seconds() == ts.index[0]
+# With a fleet (a second file): clusters by site and the loop that cools them.
+if len(sys.argv) > 2:
+    fleet = dcsim_h5.load(sys.argv[2])
+    cl = fleet.topology["cluster"]
+    assert sorted(cl.columns) == ["class", "cooling_loop", "gpu_type", "gpus", "site"], list(cl.columns)
+    assert fleet.clusters_of("s") == ["c"], fleet.clusters_of("s")
+    assert cl.loc["c", "cooling_loop"] == "s/loop" and cl.loc["c", "gpus"] == "16"
+    loop = fleet.topology["cooling_loop"].loc["s/loop"]
+    assert loop["site"] == "s" and loop["kind"] == "air_chiller" and float(loop["design_heat_w"]) == 40e3, loop
+    assert list(fleet.topology["site"].index) == ["s"]
+    assert str(fleet.start) == "2025-07-01 00:00:00+00:00", fleet.start
 print(f"ok: {len(ts)} samples, {ts.shape[1]} series, {len(run.summary)} summary values")

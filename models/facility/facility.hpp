@@ -75,6 +75,7 @@ class FacilityModel final : public Model {
   void finish(SimTime now, Summary& summary) override;
   void check_invariants(SimTime now) const override;
   void estimate(RunEstimate& e, SimTime duration) const override;
+  void describe(Topology& t) const override;
 
   // For tests.
   double gpu_temperature_c(std::size_t cluster, std::size_t group) const;

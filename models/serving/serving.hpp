@@ -67,6 +67,7 @@ class ServingModel final : public Model, public workload::RequestSink {
   void finish(SimTime now, Summary& summary) override;
   void check_invariants(SimTime now) const override;
   void estimate(RunEstimate& e, SimTime duration) const override;
+  void describe(Topology& t) const override;
   void submit(const workload::Request& r) override;
 
   // ---- coupling with later models (thermal, power, carbon) ----

@@ -109,6 +109,8 @@ JobResult execute_job(Job& job, const ExecuteOptions& opt) {
   meta.duration_s = rs.duration.to_seconds();
   meta.warmup_s = rs.warmup.to_seconds();
   meta.sample_interval_s = rs.sample_interval.to_seconds();
+  meta.start_epoch_s = rs.start_epoch;
+  meta.topology = job.run->topology();
   const auto expected = static_cast<std::size_t>(rs.duration / rs.sample_interval) + 1;
   io::Hdf5Recorder recorder(opt.output_path, meta, expected);
   const Engine& engine = job.run->engine();

@@ -109,6 +109,12 @@ Summary Run::summarize() {
   return s;
 }
 
+Topology Run::topology() const {
+  Topology t;
+  for (const auto& m : models_) m->describe(t);
+  return t;
+}
+
 void Run::check_invariants() const {
   for (const auto& m : models_) m->check_invariants(engine_.now());
 }

@@ -66,6 +66,8 @@ class Run {
   void check_invariants() const;
   // What the run will cost: the sampler's part and every model's (before execute()).
   RunEstimate estimate() const;
+  // What the run is made of: every model's entities (Model::describe), in model order.
+  Topology topology() const;
 
  private:
   void sample(SimTime t);

@@ -95,6 +95,21 @@ Hid open_or_create_group(hid_t parent, const std::string& name) {
              "create group " + name);
 }
 
+Hid write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+  const hsize_t dims[1] = {static_cast<hsize_t>(values.size())};
+  Hid space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create a dataspace");
+  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a dataset property list");
+  check(H5Pset_obj_track_times(dcpl.get(), 0), "disable time tracking");
+  Hid type = string_type();
+  Hid ds(H5Dcreate2(parent, name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose,
+         "create dataset " + name);
+  std::vector<const char*> p;
+  p.reserve(values.size());
+  for (const auto& x : values) p.push_back(x.c_str());
+  if (!p.empty()) check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "write " + name);
+  return ds;
+}
+
 void silence_hdf5() {
   // In a thread-safe libhdf5 (Debian's) the error stack and its printing are per thread: once per thread.
   thread_local const bool once = [] {

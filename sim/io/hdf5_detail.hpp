@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace dcsim::io::detail {
 
@@ -76,6 +77,9 @@ void write_attr_u64(hid_t obj, const std::string& name, std::uint64_t value);
 // Object creation property lists without modification times: byte-identical files for identical runs.
 Hid group_create_plist();
 Hid open_or_create_group(hid_t parent, const std::string& name);
+// A 1-D dataset of variable-length UTF-8 strings (contiguous, no modification time); returns it open, for
+// attributes.
+Hid write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 
 // Turns off libhdf5's printing of error stacks (once per thread: the setting is per thread).
 void silence_hdf5();

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "sim/core/calendar.hpp"
 #include "sim/io/hdf5_detail.hpp"
 
 namespace dcsim::io {
@@ -29,6 +30,7 @@ using detail::open_or_create_group;
 using detail::string_type;
 using detail::write_attr;
 using detail::write_attr_u64;
+using detail::write_strings;
 
 // A 1-D float64 dataset, chunked and extendible, shuffle + deflate.
 Hid create_series(hid_t parent, const std::string& name, std::size_t chunk_rows) {
@@ -104,6 +106,8 @@ Hdf5Recorder::Hdf5Recorder(std::string path, const OutputMetadata& meta, std::si
     write_attr(f, "duration_s", meta.duration_s);
     write_attr(f, "warmup_s", meta.warmup_s);
     write_attr(f, "sample_interval_s", meta.sample_interval_s);
+    write_attr(f, "start_utc", format_utc(meta.start_epoch_s));
+    write_attr(f, "start_epoch_s", meta.start_epoch_s);
 
     Hid type = string_type();
     Hid space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
@@ -114,6 +118,14 @@ Hdf5Recorder::Hdf5Recorder(std::string path, const OutputMetadata& meta, std::si
     const char* text = meta.scenario_text.c_str();
     check(H5Dwrite(sc.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "write /scenario");
     write_attr(sc.get(), "format", std::string("toml"));
+    if (!meta.topology.tables().empty()) {
+      Hid topo = open_or_create_group(f, "topology");
+      for (const Topology::Table& t : meta.topology.tables()) {
+        Hid g = open_or_create_group(topo.get(), t.kind);
+        write_strings(g.get(), "name", t.names);
+        for (std::size_t c = 0; c < t.columns.size(); ++c) write_strings(g.get(), t.columns[c], t.values[c]);
+      }
+    }
   } catch (const std::exception& e) {
     give_up();
     throw std::runtime_error(std::string(e.what()) + " (writing " + partial_ + ")");

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "sim/core/probes.hpp"
+#include "sim/core/topology.hpp"
 
 namespace dcsim::io {
 
@@ -39,6 +40,8 @@ struct OutputMetadata {
   double duration_s = 0;
   double warmup_s = 0;
   double sample_interval_s = 0;
+  std::int64_t start_epoch_s = 0;  // the UTC instant of t = 0, seconds since 1970 (simulation.start)
+  Topology topology;               // written to /topology/<kind>/
 };
 
 class Hdf5Recorder final : public SampleSink {

@@ -51,13 +51,7 @@ void write_column(hid_t g, const Column& c) {
     ds = dataset(g, c.name, H5T_STD_I64LE, i->size());
     if (!i->empty()) check(H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, i->data()), "write " + c.name);
   } else {
-    const auto& s = std::get<std::vector<std::string>>(c.values);
-    Hid type = detail::string_type();
-    ds = dataset(g, c.name, type.get(), s.size());
-    std::vector<const char*> p;
-    p.reserve(s.size());
-    for (const auto& x : s) p.push_back(x.c_str());
-    if (!p.empty()) check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "write " + c.name);
+    ds = detail::write_strings(g, c.name, std::get<std::vector<std::string>>(c.values));
   }
   if (!c.units.empty()) detail::write_attr(ds.get(), "units", c.units);
   if (!c.description.empty()) detail::write_attr(ds.get(), "description", c.description);

@@ -84,3 +84,47 @@ TEST_CASE("two runs on two threads give exactly the results of the same runs one
   require_identical(a1.summary, a2.summary);
   require_identical(b1.summary, b2.summary);
 }
+
+TEST_CASE("a run's topology names every site, cluster and cooling loop, and which loop cools each cluster", "[job][topology]") {
+  const cli::Job job = cli::prepare_job_from_text(read_file(kDefault), kDefault, {});
+  const Topology t = job.run->topology();
+  REQUIRE(t.tables().size() == 3);
+  const Topology::Table* sites = t.find("site");
+  const Topology::Table* clusters = t.find("cluster");
+  const Topology::Table* loops = t.find("cooling_loop");
+  REQUIRE((sites && clusters && loops));
+  CHECK(sites->names == std::vector<std::string>{"virginia", "texas", "hamina", "orkney"});
+  REQUIRE(clusters->names.size() == 8);
+  CHECK(clusters->columns == std::vector<std::string>{"site", "class", "gpu_type", "gpus", "cooling_loop"});
+  CHECK(t.value("cluster", "va-image", "site") == "virginia");
+  CHECK(t.value("cluster", "va-image", "cooling_loop") == "virginia/chw");
+  CHECK(t.value("cluster", "va-image", "gpus") == "200");
+  CHECK(t.value("cluster", "tx-text", "gpu_type") == "h200");
+  CHECK(t.value("cluster", "ork-text", "class") == "text");
+  CHECK(t.value("cooling_loop", "hamina/sea", "kind") == "seawater");
+  CHECK(t.value("cooling_loop", "texas/dlc", "design_heat_w") == "325000");
+  // Every cluster's loop is a loop of its own site.
+  for (const std::string& c : clusters->names) {
+    INFO(c);
+    CHECK(t.value("cooling_loop", t.value("cluster", c, "cooling_loop"), "site") == t.value("cluster", c, "site"));
+  }
+}
+
+TEST_CASE("a topology merges the columns that several describers set, and leaves unset cells empty", "[topology]") {
+  Topology t;
+  t.set("cluster", "a", "site", "s1");
+  t.set("cluster", "b", "site", "s2");
+  t.set("cluster", "b", "loop", "s2/l");  // a second describer's column, set for b only
+  t.add("site", "s1");
+  t.add("site", "s1");                     // adding twice: one row
+  REQUIRE(t.tables().size() == 2);
+  const Topology::Table& c = *t.find("cluster");
+  CHECK(c.names == std::vector<std::string>{"a", "b"});
+  CHECK(c.columns == std::vector<std::string>{"site", "loop"});
+  CHECK(c.values[1] == std::vector<std::string>{"", "s2/l"});
+  t.set("cluster", "a", "site", "s9");     // setting again replaces
+  CHECK(t.value("cluster", "a", "site") == "s9");
+  CHECK(t.value("cluster", "zz", "site").empty());
+  CHECK(t.value("nothing", "a", "site").empty());
+  CHECK(t.find("site")->names.size() == 1);
+}
