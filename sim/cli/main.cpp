@@ -282,6 +282,7 @@ int cmd_info(const std::vector<std::string>& args) {
               << " s; the file is damaged\n";
     return kBadInput;
   }
+  if (c.signal == SIGPIPE) return 128 + SIGPIPE;  // whoever read our output stopped reading (`| head`): not damage
   if (c.signal != 0) {
     std::cerr << path << ": error: cannot read the file: libhdf5 crashed on it (" << c.describe_signal()
               << "); the file is damaged\n";
