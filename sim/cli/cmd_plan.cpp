@@ -1,6 +1,7 @@
 // dcsim plan: the command line of capacity planning (plan_run.hpp, study/plan.hpp).
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -121,14 +122,21 @@ int cmd_plan(const std::vector<std::string>& args) {
   opt.progress = !vm.count("quiet");
   install_signal_handlers();
   PlanResult r;
+  // Bad input found only once runs have reported (an SLO on a metric no run has) leaves nothing behind: the
+  // directory this command created is removed (one that held this plan before is left as it was).
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(opt.dir, ec);
+  const auto bad_input = [&](const std::string& message) {
+    std::cerr << message << "\n";
+    if (!existed) std::filesystem::remove_all(opt.dir, ec);
+    return kBadInput;
+  };
   try {
     r = run_plan(spec, opt);
   } catch (const ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return kBadInput;
+    return bad_input(e.what());
   } catch (const std::invalid_argument& e) {
-    std::cerr << "dcsim plan: " << e.what() << "\n";
-    return kBadInput;
+    return bad_input(std::string("dcsim plan: ") + e.what());
   } catch (const std::runtime_error& e) {
     std::cerr << opt.dir << ": error: " << e.what() << "\n";
     return kBadInput;

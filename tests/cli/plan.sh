@@ -101,6 +101,7 @@ bad() {
 }
 m="$src/scenarios/mmc.toml"
 bad "no run's summary has the metric 'mmc.p99_wait'" "$m" -o "$tmp/x1" --vary mmc.servers --slo 'mmc.p99_wait<1' "${mmc[@]}" -q
+[ -e "$tmp/x1" ] && fail "the plan with an unknown metric left its directory behind: $(ls -R "$tmp/x1" | head)"
 bad "not a capacity the planner can size" "$m" -o "$tmp/x2" --vary mmc.arrival_rate --slo 'mmc.mean_wait_s<1' -q
 bad "not a scenario key" "$m" -o "$tmp/x3" --vary mmc.servrs --slo 'mmc.mean_wait_s<1' -q
 bad "expected METRIC<VALUE or METRIC>VALUE" "$m" -o "$tmp/x4" --vary mmc.servers --slo 'mmc.mean_wait_s' -q
