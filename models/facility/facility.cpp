@@ -44,13 +44,14 @@ void FacilityModel::Impl::step() {
   const double horizon = max_step.to_seconds();
   for (std::size_t ci = 0; ci < clusters.size(); ++ci) {
     ClusterT& ct = clusters[ci];
-    bool changed = false;
     for (std::size_t g = 0; g < ct.groups.size(); ++g) {
       ct.groups[g].net.set_boundary(ct.coolant, loops[ct.loop].supply_c);
-      changed |= control(ct, g);
+      control(ct, g);
       schedule_crossing(ci, g, horizon);
     }
-    if (changed) set_counts(ct);
+    // Every step, not only on a change of clock: the power cap can take over from temperature (or give
+    // way to it) at the same clock, which changes the cause.
+    set_counts(ct);
   }
 }
 
@@ -202,6 +203,22 @@ void FacilityModel::check_invariants(SimTime now) const {
   if (std::abs(it_heat - removed - stored) > 1e-6 * scale) {
     throw SimulationError(now, "facility", "energy balance broken: IT heat " + std::to_string(it_heat) + " J != removed " +
                                                std::to_string(removed) + " J + stored " + std::to_string(stored) + " J");
+  }
+  // The throttled GPUs by cause add up to the throttled GPUs, now and as GPU-hours since t = 0.
+  for (const ClusterT& ct : m.clusters) {
+    std::uint32_t n = 0;
+    double h = 0;
+    for (std::size_t k = 0; k < kThrottleCauses; ++k) {
+      n += ct.throttled_by[k];
+      h += ct.throttled_by_tw[k].integral(now);
+    }
+    const double total = ct.throttled_tw.integral(now);
+    if (n != ct.throttled || std::abs(h - total) > 1e-9 * std::max(1.0, total)) {
+      throw SimulationError(now, "facility." + m.serving->cluster_name(ct.cluster),
+                            "throttled GPUs by cause (" + std::to_string(n) + " now, " + std::to_string(h) +
+                                " GPU-s) do not add up to the throttled GPUs (" + std::to_string(ct.throttled) + ", " +
+                                std::to_string(total) + " GPU-s)");
+    }
   }
   // Each site's facility energy, water and carbon are attributed to its clusters in full.
   for (const Site& site : m.sites) {

@@ -50,15 +50,25 @@ void FacilityModel::Impl::advance_group(ClusterT& ct, std::size_t g) {
 
 void FacilityModel::Impl::set_counts(ClusterT& ct) {
   std::uint32_t th = 0, dn = 0;
+  std::array<std::uint32_t, kThrottleCauses> by{};
+  const double cap = sites[ct.site].clock_cap;
   for (const Group& grp : ct.groups) {
-    if (grp.state == kDown) dn += grp.gpus;
-    else if (grp.applied < 1.0) th += grp.gpus;
+    if (grp.state == kDown) {
+      dn += grp.gpus;
+    } else if (grp.applied < 1.0) {
+      th += grp.gpus;
+      by[throttle_cause(grp.state, grp.f_thermal, cap)] += grp.gpus;
+    }
   }
   const SimTime now = engine->now();
   ct.throttled = th;
   ct.down = dn;
   ct.throttled_tw.set(now, th);
   ct.down_tw.set(now, dn);
+  for (std::size_t k = 0; k < kThrottleCauses; ++k) {
+    if (by[k] != ct.throttled_by[k]) ct.throttled_by_tw[k].set(now, by[k]);
+    ct.throttled_by[k] = by[k];
+  }
 }
 
 // The thermal controller of one group, at its current temperature.

@@ -6,6 +6,8 @@
 //   report.cpp       probes, the measured span and the summary
 #pragma once
 
+#include <array>
+
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -46,6 +48,10 @@ struct ClusterT {
   std::uint32_t throttled = 0, down = 0;
   TimeWeighted throttled_tw{0.0}, down_tw{0.0};
   double throttled_ms = 0, down_ms = 0;
+  // The throttled GPUs by cause (kThrottleCauses): the same total as `throttled`.
+  std::array<std::uint32_t, kThrottleCauses> throttled_by{};
+  std::array<TimeWeighted, kThrottleCauses> throttled_by_tw{TimeWeighted{0.0}, TimeWeighted{0.0}, TimeWeighted{0.0}};
+  std::array<double, kThrottleCauses> throttled_by_ms{};
   double max_temp_c = -kInf;
   double it_last_j = 0;       // IT energy at the last plant step
   double it_step_j = 0;       // IT energy of the last step

@@ -43,7 +43,13 @@ void FacilityModel::add_probes(ProbeRegistry& pr) {
                   {g + "gpu_temp_max_c", "degC", "hottest group's GPU die temperature", Sampling::instant},
                   {g + "throttled_gpus", "1", "GPUs running at a reduced clock (thermal or power cap)", Sampling::instant},
                   {g + "shutdown_gpus", "1", "GPUs shut down by temperature", Sampling::instant},
-                  {g + "clock_factor", "1", "mean clock factor of the cluster's GPUs", Sampling::instant}},
+                  {g + "clock_factor", "1", "mean clock factor of the cluster's GPUs", Sampling::instant},
+                  {g + "throttled_thermal_software_gpus", "1",
+                   "GPUs slowed by the software thermal controller (above the max operating temperature)", Sampling::instant},
+                  {g + "throttled_thermal_hardware_gpus", "1", "GPUs at the hardware slowdown clock (temperature)",
+                   Sampling::instant},
+                  {g + "throttled_power_gpus", "1", "GPUs capped by the site's power envelope below their thermal clock",
+                   Sampling::instant}},
                  [this, ci](SimTime, std::span<double> out) {
                    const Impl& mm = *impl_;
                    const ClusterT& ct = mm.clusters[ci];
@@ -69,6 +75,7 @@ void FacilityModel::add_probes(ProbeRegistry& pr) {
                    out[3] = ct.throttled;
                    out[4] = ct.down;
                    out[5] = fsum / n;
+                   for (std::size_t k = 0; k < kThrottleCauses; ++k) out[6 + k] = ct.throttled_by[k];
                  });
   }
   for (std::size_t l = 0; l < m.loops.size(); ++l) {
@@ -139,6 +146,7 @@ void FacilityModel::on_warmup_end(SimTime now) {
   }
   for (ClusterT& ct : m.clusters) {
     ct.throttled_ms = ct.throttled_tw.integral(now);
+    for (std::size_t k = 0; k < kThrottleCauses; ++k) ct.throttled_by_ms[k] = ct.throttled_by_tw[k].integral(now);
     ct.down_ms = ct.down_tw.integral(now);
     ct.facility_ms = ct.facility_j;
     ct.water_ms = ct.water_m3;
@@ -200,7 +208,12 @@ void FacilityModel::finish(SimTime now, Summary& sum) {
     sum.add(g + ".water_per_request_ml", n > 0 ? water_c[c] * 1e6 / n : 0.0, "mL", "cooling water per request served");
     sum.add(g + ".co2_per_request_g", n > 0 ? co2_c[c] * 1000.0 / n : 0.0, "g", "CO2 per request served");
   }
+  static constexpr const char* kCauseHelp[kThrottleCauses] = {
+      "GPU-hours slowed by the software thermal controller (above the max operating temperature)",
+      "GPU-hours at the hardware slowdown clock (temperature)",
+      "GPU-hours capped by the site's power envelope below their thermal clock"};
   double gpu_h_throttled = 0, gpu_h_down = 0, t_max = -kInf;
+  std::array<double, kThrottleCauses> gpu_h_by{};
   for (const ClusterT& ct : m.clusters) {
     const std::string name = m.serving->cluster_name(ct.cluster);
     const double th = (ct.throttled_tw.integral(now) - ct.throttled_ms) / 3600.0;
@@ -209,11 +222,20 @@ void FacilityModel::finish(SimTime now, Summary& sum) {
     gpu_h_down += dn;
     t_max = std::max(t_max, ct.max_temp_c);
     sum.add("facility." + name + ".gpu_temp_max_c", ct.max_temp_c, "degC", "hottest GPU group temperature seen");
-    sum.add("facility." + name + ".gpu_hours_throttled", th, "h", "GPU-hours at a reduced clock");
+    sum.add("facility." + name + ".gpu_hours_throttled", th, "h", "GPU-hours at a reduced clock (every cause)");
+    for (std::size_t k = 0; k < kThrottleCauses; ++k) {
+      const double h = (ct.throttled_by_tw[k].integral(now) - ct.throttled_by_ms[k]) / 3600.0;
+      gpu_h_by[k] += h;
+      sum.add("facility." + name + ".gpu_hours_throttled_" + kThrottleCauseNames[k], h, "h", kCauseHelp[k]);
+    }
     sum.add("facility." + name + ".gpu_hours_shutdown", dn, "h", "GPU-hours shut down by temperature");
   }
   sum.add("facility.gpu_temp_max_c", t_max, "degC", "hottest GPU group temperature seen in the fleet");
-  sum.add("facility.gpu_hours_throttled", gpu_h_throttled, "h", "GPU-hours at a reduced clock, fleet");
+  sum.add("facility.gpu_hours_throttled", gpu_h_throttled, "h", "GPU-hours at a reduced clock (every cause), fleet");
+  for (std::size_t k = 0; k < kThrottleCauses; ++k) {
+    sum.add(std::string("facility.gpu_hours_throttled_") + kThrottleCauseNames[k], gpu_h_by[k], "h",
+            std::string(kCauseHelp[k]) + ", fleet");
+  }
   sum.add("facility.gpu_hours_shutdown", gpu_h_down, "h", "GPU-hours shut down by temperature, fleet");
   m.report_costs(now, sum);
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 namespace dcsim::facility {
@@ -18,6 +19,20 @@ struct Limits {
 };
 
 enum ThrottleState : std::uint8_t { kNormal, kSoftware, kHardware, kDown };
+
+// Why a running GPU is below full clock: its own temperature (the software controller above T_max, or the
+// hardware slowdown), or the site's power envelope capping the clock below what the temperature allows.
+enum ThrottleCause : std::uint8_t { kCauseThermalSoftware, kCauseThermalHardware, kCausePower };
+inline constexpr std::size_t kThrottleCauses = 3;
+inline constexpr const char* kThrottleCauseNames[kThrottleCauses] = {"thermal_software", "thermal_hardware", "power"};
+
+// The cause of a reduced clock (call only when the GPU runs below full clock: state != kDown, applied < 1).
+// The binding limit is the cause: the power cap when it is below the thermal clock, the thermal state
+// otherwise (a tie goes to temperature, which would throttle the GPU on its own).
+inline ThrottleCause throttle_cause(ThrottleState s, double f_thermal, double power_cap) {
+  if (power_cap < f_thermal) return kCausePower;
+  return s == kHardware ? kCauseThermalHardware : kCauseThermalSoftware;
+}
 
 struct ThrottleDecision {
   ThrottleState state;

@@ -294,6 +294,11 @@ TEST_CASE("a cooling-unit failure heats the GPUs until they throttle, slows serv
   CHECK(cap.at(after, 2) == 1.0);
   const Summary s = b->run->summarize();
   CHECK(s.number("facility.gpu_hours_throttled") > 1.0);
+  // By cause: all of it is temperature (no power envelope here), and the causes add up to the total.
+  CHECK(s.number("facility.gpu_hours_throttled_power") == 0.0);
+  CHECK(s.number("facility.gpu_hours_throttled_thermal_software") + s.number("facility.gpu_hours_throttled_thermal_hardware") ==
+        Approx(s.number("facility.gpu_hours_throttled")).epsilon(1e-12));
+  CHECK(s.number("facility.c.gpu_hours_throttled_thermal_software") > 0.0);
 }
 
 TEST_CASE("a GPU die follows its own sub-second transient, then its heat sink's", "[facility][thermal]") {
@@ -440,6 +445,15 @@ TEST_CASE("a grid connection limit caps the GPU clocks to keep the site under it
     CHECK(cap.at(i, 0) <= 12000.0 * 1.005);
     CHECK(cap.at(i, 1) < 1.0);
   }
+  // The cap is the cause of the reduced clocks, not temperature: throttled by power for (nearly) all of the
+  // measured span, every GPU of the cluster (16) after the first hour's ramp.
+  const Summary s = b->run->summarize();
+  const double total = s.number("facility.c.gpu_hours_throttled");
+  CHECK(total > 16 * 10.0);
+  CHECK(s.number("facility.c.gpu_hours_throttled_power") == Approx(total).epsilon(1e-12));
+  CHECK(s.number("facility.c.gpu_hours_throttled_thermal_software") == 0.0);
+  CHECK(s.number("facility.c.gpu_hours_throttled_thermal_hardware") == 0.0);
+  CHECK(s.number("facility.gpu_hours_throttled_power") == Approx(total).epsilon(1e-12));
 }
 
 TEST_CASE("heat is conserved: IT heat = heat removed + heat stored, for every kind of loop", "[facility][energy]") {
