@@ -69,6 +69,12 @@ struct Loop {
   double heat_in_j = 0, heat_removed_j = 0, stored0_j = 0;
   double power_j = 0, water_m3 = 0;
   double last_power_w = 0, last_heat_w = 0, last_water_m3_s = 0;
+  // The plant's power by part (plant.hpp) and its free-cooling share: the last step's, and integrated since
+  // t = 0 (energy by part; the share times time; seconds with the economizer full, partial and off), with
+  // their values at the start of the measured span.
+  std::array<double, kPowerParts> last_part_w{}, part_j{}, part_ms{};
+  double last_free = 1, free_s = 0;
+  std::array<double, 3> econ_s{}, econ_ms{};  // full (share 1), partial, off (share 0)
   double max_supply_c = -kInf;
   Rng rng;
   EventHandle failure;

@@ -16,11 +16,17 @@ void FacilityModel::Impl::plant_step(Loop& lp, const Site& site, double dt) {
   lp.heat_removed_j += out.heat_removed_w * dt;
   lp.return_c = lp.supply_c + s.design_dt_k * q_in / s.design_heat_w;
   lp.max_supply_c = std::max(lp.max_supply_c, lp.supply_c);
-  lp.last_power_w = out.power_w;
+  const double power_w = out.power_w();
+  lp.last_power_w = power_w;
   lp.last_heat_w = out.heat_removed_w;
   lp.last_water_m3_s = out.water_m3_s;
-  lp.power_j += out.power_w * dt;
+  lp.power_j += power_w * dt;
   lp.water_m3 += out.water_m3_s * dt;
+  lp.last_part_w = parts(out.power);
+  for (std::size_t k = 0; k < kPowerParts; ++k) lp.part_j[k] += lp.last_part_w[k] * dt;
+  lp.last_free = out.free_fraction;
+  lp.free_s += out.free_fraction * dt;
+  lp.econ_s[out.free_fraction >= 1 ? 0 : out.free_fraction > 0 ? 1 : 2] += dt;
 }
 
 void FacilityModel::Impl::schedule_unit_failure(std::size_t li) {

@@ -5,6 +5,8 @@
 // kinds), and says what electric power and water removing that heat takes.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -21,11 +23,31 @@ struct PlantInput {
   int units_up;      // units in service
 };
 
+// Where a plant's electric power goes.
+struct PowerSplit {
+  double fans_w = 0;         // CRAH / CRAC and server-room fans (air), or the CDU's (liquid)
+  double pumps_w = 0;        // loop pumps
+  double chillers_w = 0;     // mechanical chillers of a chilled-water plant
+  double towers_w = 0;       // cooling-tower fans
+  double dry_coolers_w = 0;  // dry-cooler fans
+  double trim_w = 0;         // a trim chiller topping up free cooling
+  double total() const { return fans_w + pumps_w + chillers_w + towers_w + dry_coolers_w + trim_w; }
+};
+inline constexpr std::size_t kPowerParts = 6;
+inline constexpr const char* kPowerPartNames[kPowerParts] = {"fans", "pumps", "chillers", "towers", "dry_coolers", "trim"};
+inline std::array<double, kPowerParts> parts(const PowerSplit& p) {
+  return {p.fans_w, p.pumps_w, p.chillers_w, p.towers_w, p.dry_coolers_w, p.trim_w};
+}
+
 struct PlantOutput {
   double supply_c;  // supply temperature at the end of the step
   double heat_removed_w;
-  double power_w;
+  PowerSplit power;
   double water_m3_s;
+  // The share of the heat removed without mechanical refrigeration over the step: the economizer's for a
+  // chilled-water plant, and for a kind cooled by outdoor air or water 1 unless its trim chiller runs.
+  double free_fraction;
+  double power_w() const { return power.total(); }
 };
 
 class Plant {

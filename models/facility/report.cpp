@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "models/facility/impl.hpp"
 
@@ -100,6 +102,29 @@ void FacilityModel::add_probes(ProbeRegistry& pr) {
                    out[4] *= 3600.0;                  // L/s -> L/h
                    out[5] = lp2.units_up;
                  });
+    // The plant's power by part, and its free-cooling share, averaged over the interval.
+    static constexpr const char* kPartHelp[kPowerParts] = {
+        "fans (CRAH or CDU), averaged over the interval", "loop pumps, averaged over the interval",
+        "chillers of a chilled-water plant, averaged over the interval", "cooling-tower fans, averaged over the interval",
+        "dry-cooler fans, averaged over the interval", "trim chiller, averaged over the interval"};
+    std::vector<SeriesInfo> split;
+    for (std::size_t k = 0; k < kPowerParts; ++k) {
+      split.push_back({g + kPowerPartNames[k] + "_power_w", "W", kPartHelp[k], Sampling::interval_mean});
+    }
+    split.push_back({g + "economizer_fraction", "1",
+                     "share of the heat removed without mechanical refrigeration (economizer, free cooling), averaged "
+                     "over the interval",
+                     Sampling::interval_mean});
+    pr.add_group(std::move(split), [this, l, means = StepMeans<kPowerParts + 1>{}](SimTime, std::span<double> out) mutable {
+      const Impl& mm = *impl_;
+      const Loop& lp2 = mm.loops[l];
+      std::array<double, kPowerParts + 1> now{}, last{}, scale{};
+      for (std::size_t k = 0; k < kPowerParts; ++k) now[k] = lp2.part_j[k], last[k] = lp2.last_part_w[k];
+      now[kPowerParts] = lp2.free_s;
+      last[kPowerParts] = lp2.last_free;
+      scale.fill(1.0);
+      means.fill(mm.last_step.to_seconds(), now, last, out, scale);
+    });
   }
   for (std::size_t s = 0; s < m.sites.size(); ++s) {
     const std::string g = "facility/" + m.sites[s].name + "/";
@@ -155,7 +180,11 @@ void FacilityModel::on_warmup_end(SimTime now) {
     ct.max_temp_c = -kInf;
     for (std::size_t g = 0; g < ct.groups.size(); ++g) ct.max_temp_c = std::max(ct.max_temp_c, m.die_temp(ct, g));
   }
-  for (Loop& lp : m.loops) lp.max_supply_c = lp.supply_c;
+  for (Loop& lp : m.loops) {
+    lp.max_supply_c = lp.supply_c;
+    lp.part_ms = lp.part_j;
+    lp.econ_ms = lp.econ_s;
+  }
 }
 
 void FacilityModel::finish(SimTime now, Summary& sum) {
@@ -179,6 +208,22 @@ void FacilityModel::finish(SimTime now, Summary& sum) {
     double max_supply = -kInf;
     for (const std::size_t l : s.loops) max_supply = std::max(max_supply, m.loops[l].max_supply_c);
     sum.add(g + ".max_supply_c", max_supply, "degC", "highest loop supply temperature");
+  }
+  // Each loop's plant energy by part, and the hours its economizer ran full, partial and off.
+  for (const Loop& lp : m.loops) {
+    const std::string g = "facility." + m.sites[lp.site].name + "." + lp.spec.name;
+    for (std::size_t k = 0; k < kPowerParts; ++k) {
+      sum.add(g + "." + kPowerPartNames[k] + "_energy_kwh", (lp.part_j[k] - lp.part_ms[k]) / 3.6e6, "kWh",
+              std::string("plant energy of the loop's ") + kPowerPartNames[k]);
+    }
+    static constexpr const char* kEcon[3] = {"full", "partial", "off"};
+    static constexpr const char* kEconHelp[3] = {
+        "hours with all of the heat removed without mechanical refrigeration (economizer or free cooling)",
+        "hours with part of the heat removed by chillers or a trim chiller",
+        "hours with all of the heat removed by chillers (economizer off)"};
+    for (std::size_t k = 0; k < 3; ++k) {
+      sum.add(g + ".economizer_" + kEcon[k] + "_h", (lp.econ_s[k] - lp.econ_ms[k]) / 3600.0, "h", kEconHelp[k]);
+    }
   }
   sum.add("facility.it_energy_kwh", it / 3.6e6, "kWh", "IT energy of all sites");
   sum.add("facility.cooling_energy_kwh", cool / 3.6e6, "kWh", "cooling energy of all sites");

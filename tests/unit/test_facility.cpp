@@ -5,6 +5,7 @@
 #include <complex>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <unistd.h>
 #include <string>
@@ -261,6 +262,33 @@ TEST_CASE("each cooling preset's annual PUE and WUE at nominal load lie in their
   CHECK(s.number("facility.s.pue") > 1.0);
   CHECK(s.number("facility.s.wue_l_per_kwh") == Approx(wue).epsilon(1e-12).margin(1e-15));
   CHECK(s.number("serving.c.utilisation") == Approx(0.85).margin(0.02));
+  // The plant's power by part adds up to the cooling energy, and each kind uses only its own parts.
+  double parts_kwh = 0;
+  std::map<std::string, double> part;
+  for (const char* k : {"fans", "pumps", "chillers", "towers", "dry_coolers", "trim"}) {
+    part[k] = s.number(std::string("facility.s.loop.") + k + "_energy_kwh");
+    CHECK(part[k] >= 0.0);
+    parts_kwh += part[k];
+  }
+  CHECK(parts_kwh == Approx(s.number("facility.cooling_energy_kwh")).epsilon(1e-9));
+  const std::string kind = c.kind;
+  CHECK(part["fans"] > 0.0);
+  CHECK((part["chillers"] > 0.0) == (kind == "air_chiller"));
+  CHECK((part["towers"] > 0.0) == (kind == "air_chiller"));
+  CHECK((part["dry_coolers"] > 0.0) == (kind == "liquid_dry_cooler"));
+  CHECK(part["trim"] == 0.0);  // no trim chiller configured
+  CHECK((part["pumps"] > 0.0) == (kind != "free_air"));
+  // Economizer hours cover the measured span; the chilled-water plant's water-side economizer carries some of
+  // the year and not the rest in Atlanta's climate; the kinds without chillers cool for free throughout.
+  const double full = s.number("facility.s.loop.economizer_full_h"), partial = s.number("facility.s.loop.economizer_partial_h"),
+               off = s.number("facility.s.loop.economizer_off_h");
+  CHECK(full + partial + off == Approx(s.number("run.measured_s") / 3600.0).epsilon(1e-9));
+  if (kind == "air_chiller") {
+    CHECK(full + partial > 24 * 30.0);  // at least a month's worth of winter hours
+    CHECK(off > 24 * 60.0);             // and at least two months of summer
+  } else {
+    CHECK(full == Approx(s.number("run.measured_s") / 3600.0).epsilon(1e-9));
+  }
 }
 
 TEST_CASE("a cooling-unit failure heats the GPUs until they throttle, slows service, and recovers after repair",

@@ -32,9 +32,9 @@ class AirChillerPlant final : public Plant {
     }
     // Heat economized through outdoor air leaves with the exhaust air, not through the towers.
     const double rejected = (s.economizer == PlantSpec::Economizer::airside ? (1 - econ) * q_rem : q_rem) + chiller_w;
-    const double p =
-        fans_w(in) + pumps_w(q_rem) + chiller_w + cooling::tower_fan_power_w(s.tower, rejected, s.design_heat_w * 1.2);
-    return {st.supply_c, q_rem, p, cooling::tower_water_use(s.tower, rejected).makeup_m3_s()};
+    const PowerSplit p{.fans_w = fans_w(in), .pumps_w = pumps_w(q_rem), .chillers_w = chiller_w,
+                       .towers_w = cooling::tower_fan_power_w(s.tower, rejected, s.design_heat_w * 1.2)};
+    return {st.supply_c, q_rem, p, cooling::tower_water_use(s.tower, rejected).makeup_m3_s(), econ};
   }
 };
 

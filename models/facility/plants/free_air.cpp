@@ -19,12 +19,15 @@ class FreeAirPlant final : public Plant {
     const Settled st = settle(in, floor_c, units_capacity_w(in), dt);
     const double q_rem = st.removed_w, target = st.target_c;
 
-    double trim_w = 0;
+    double trim_w = 0, free = 1;
     if (s.trim) {
       const double f = cooling::airside_economizer_fraction(a.dry_bulb_c, target, ret_est);
-      if (f < 1) trim_w = (1 - f) * q_rem / cooling::carnot_chiller_cop(s.trim_chiller, target, a.dry_bulb_c);
+      if (f < 1) {
+        free = f;
+        trim_w = (1 - f) * q_rem / cooling::carnot_chiller_cop(s.trim_chiller, target, a.dry_bulb_c);
+      }
     }
-    return {st.supply_c, q_rem, fans_w(in) + trim_w, 0.0};
+    return {st.supply_c, q_rem, PowerSplit{.fans_w = fans_w(in), .trim_w = trim_w}, 0.0, free};
   }
 };
 

@@ -27,8 +27,8 @@ class LiquidDryCoolerPlant final : public Plant {
       trim_w = (1 - free) * q_rem / cop;
     }
     const auto dc = cooling::dry_cooler_operate(s.dry, q_rem + trim_w, s.design_heat_w, a.dry_bulb_c, a.wet_bulb_c);
-    const double p = fans_w(in) + pumps_w(q_rem) + dc.fan_power_w + trim_w;
-    return {st.supply_c, q_rem, p, dc.water_kg_s / cooling::kWaterDensityKgPerM3};
+    const PowerSplit p{.fans_w = fans_w(in), .pumps_w = pumps_w(q_rem), .dry_coolers_w = dc.fan_power_w, .trim_w = trim_w};
+    return {st.supply_c, q_rem, p, dc.water_kg_s / cooling::kWaterDensityKgPerM3, free};
   }
 };
 

@@ -19,12 +19,12 @@ class SeawaterPlant final : public Plant {
     const Settled st = settle(in, floor_c, units_capacity_w(in), dt);
     const double q_rem = st.removed_w, target = st.target_c;
 
-    double trim_w = 0;
+    double trim_w = 0, free = 1;
     if (s.trim && cool_floor > target) {
-      const double f = cooling::economizer_fraction(cool_floor, target, ret_est);
-      trim_w = (1 - f) * q_rem / cooling::carnot_chiller_cop(cooling::carnot_water_cooled(), target, a.water_c);
+      free = cooling::economizer_fraction(cool_floor, target, ret_est);
+      trim_w = (1 - free) * q_rem / cooling::carnot_chiller_cop(cooling::carnot_water_cooled(), target, a.water_c);
     }
-    return {st.supply_c, q_rem, fans_w(in) + pumps_w(q_rem) + trim_w, 0.0};
+    return {st.supply_c, q_rem, PowerSplit{.fans_w = fans_w(in), .pumps_w = pumps_w(q_rem), .trim_w = trim_w}, 0.0, free};
   }
 };
 

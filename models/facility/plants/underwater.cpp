@@ -12,7 +12,7 @@ class UnderwaterPlant final : public Plant {
 
   PlantOutput step(const PlantInput& in, const ambient::AmbientState& a, double dt) const override {
     const Settled st = settle(in, a.water_c + spec_.hx_approach_k, units_capacity_w(in), dt);
-    return {st.supply_c, st.removed_w, fans_w(in) + pumps_w(st.removed_w), 0.0};
+    return {st.supply_c, st.removed_w, PowerSplit{.fans_w = fans_w(in), .pumps_w = pumps_w(st.removed_w)}, 0.0, 1.0};
   }
 };
 
