@@ -250,6 +250,10 @@ void FacilityModel::finish(SimTime now, Summary& sum) {
     const double n = static_cast<double>(done_c[c]);
     sum.add(g + ".energy_per_request_wh", n > 0 ? fac_c[c] / n / 3600.0 : 0.0, "Wh",
             "facility energy (IT, cooling, UPS, fixed loads) per request served");
+    sum.add(g + ".energy_kwh", fac_c[c] / 3.6e6, "kWh",
+            "facility energy of the class's clusters alone (IT with idle, and their share of cooling, UPS, fixed loads)");
+    sum.add(g + ".household_days", power::household_days(fac_c[c]), "1",
+            "the class's facility energy in US household-days (10,715 kWh/yr, EIA)");
     sum.add(g + ".water_per_request_ml", n > 0 ? water_c[c] * 1e6 / n : 0.0, "mL", "cooling water per request served");
     sum.add(g + ".co2_per_request_g", n > 0 ? co2_c[c] * 1000.0 / n : 0.0, "g", "CO2 per request served");
   }

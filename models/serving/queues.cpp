@@ -261,6 +261,7 @@ void ServingModel::Impl::batch_done(std::size_t ci, std::uint32_t g) {
     free_rec_at(i);
   }
   cl.busy_energy_j += energy;
+  cl.busy_host_j += cl.overhead_per_gpu_w * (now - gpu.batch_start_s);
   cl.completions += gpu.batch;
   set_in_service(cl, cl.in_service - gpu.batch);
   gpu.batch = 0;

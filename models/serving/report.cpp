@@ -135,6 +135,7 @@ void ServingModel::on_warmup_end(SimTime now) {
     cl.c_ms = cl.completions;
     cl.energy_ms = cl.power.integral(now);
     cl.busy_energy_ms = cl.busy_energy_j;
+    cl.busy_host_ms = cl.busy_host_j;
   }
 }
 
@@ -174,12 +175,11 @@ double ServingModel::utilisation(std::size_t ci) const {
 
 void ServingModel::finish(SimTime now, Summary& sum) {
   Impl& m = *impl_;
-  const double span = (now - m.measure_start).to_seconds();
   double fleet_energy = 0, fleet_busy_energy = 0;
   std::uint64_t fleet_done = 0;
   for (std::size_t c = 0; c < m.class_names.size(); ++c) {
     const std::string g = "serving." + m.class_names[c];
-    double energy = 0, busy_energy = 0, busy = 0, cap = 0;
+    double energy = 0, busy_energy = 0, busy = 0, cap = 0, host_busy = 0;
     std::uint64_t done = 0;
     for (const std::size_t ci : m.by_class[c]) {
       const Cluster& cl = m.clusters[ci];
@@ -188,7 +188,12 @@ void ServingModel::finish(SimTime now, Summary& sum) {
       done += cl.completions - cl.c_ms;
       busy += cl.busy_ms.mean(cl.busy_tw, now);
       cap += cl.operational_ms.mean(cl.operational_tw, now);
+      host_busy += cl.busy_host_j - cl.busy_host_ms;  // the host's share (CPU, RAM, ...) while its GPUs serve
     }
+    // Energy on the basis of Luccioni et al. 2024 ("Power hungry processing", the 2.907 Wh per image the
+    // press quotes): GPU, CPU and RAM during the batches that served the requests, no idle time and no
+    // facility overhead; like the busy figure, each batch is booked whole at its completion.
+    const double inference = busy_energy + host_busy;
     fleet_energy += energy;
     fleet_busy_energy += busy_energy;
     fleet_done += done;
@@ -197,6 +202,12 @@ void ServingModel::finish(SimTime now, Summary& sum) {
             "GPU energy of the batches that served the requests, per request (GPU only, busy time only)");
     sum.add(g + ".energy_per_request_it_wh", done ? energy / done / 3600.0 : 0.0, "Wh",
             "all GPU and server energy of the class's clusters (idle included) per request served");
+    sum.add(g + ".energy_per_request_inference_wh", done ? inference / done / 3600.0 : 0.0, "Wh",
+            "GPU and host (CPU, RAM) energy while serving, per request: the basis of Luccioni et al. 2024 (no idle "
+            "time, no cooling or facility; 2.907 Wh per image there)");
+    sum.add(g + ".inference_energy_kwh", inference / 3.6e6, "kWh",
+            "GPU and host energy while serving the class's requests (the Luccioni et al. basis)");
+    sum.add(g + ".it_energy_kwh", energy / 3.6e6, "kWh", "all GPU and server energy of the class's clusters (idle included)");
     for (std::size_t k = 0; k < m.tier_names.size(); ++k) {
       const std::string p = g + "." + m.tier_names[k];
       const ClassFigures f = figures(c, k);
@@ -237,7 +248,6 @@ void ServingModel::finish(SimTime now, Summary& sum) {
   sum.add("serving.energy_per_request_it_wh", fleet_done ? fleet_energy / fleet_done / 3600.0 : 0.0, "Wh",
           "fleet IT energy per request served, all classes");
   (void)fleet_busy_energy;
-  (void)span;
 }
 
 }  // namespace dcsim::serving

@@ -113,6 +113,7 @@ struct Cluster {
   std::uint64_t c_ms = 0;
   double energy_ms = 0;
   double busy_energy_j = 0, busy_energy_ms = 0;  // attributed to completed requests
+  double busy_host_j = 0, busy_host_ms = 0;      // the host's share (overhead per GPU) over the same batches
   SimTime ms_start;
 
   std::uint32_t operational() const noexcept {

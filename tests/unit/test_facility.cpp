@@ -607,6 +607,9 @@ TEST_CASE("facility energy, water and carbon per request add up to the site tota
         Approx(s.number("serving.it_energy_kwh") / (10715 / 365.0)).epsilon(1e-12));
   // US grid: 367 g/kWh of every facility kWh.
   CHECK(s.number("facility.co2_t") == Approx(s.number("facility.energy_kwh") * 367e-6).epsilon(1e-9));
+  // The class's own energy and household-days (one class here: the site's).
+  CHECK(s.number("facility.job.energy_kwh") == Approx(s.number("facility.energy_kwh")).epsilon(1e-9));
+  CHECK(s.number("facility.job.household_days") == Approx(s.number("facility.household_days")).epsilon(1e-9));
   // Facility energy per request is the IT energy per request times the PUE.
   CHECK(s.number("facility.job.energy_per_request_wh") ==
         Approx(s.number("serving.job.energy_per_request_it_wh") * s.number("facility.pue")).epsilon(1e-3));

@@ -128,3 +128,24 @@ TEST_CASE("a topology merges the columns that several describers set, and leaves
   CHECK(t.value("nothing", "a", "site").empty());
   CHECK(t.find("site")->names.size() == 1);
 }
+
+TEST_CASE("image energy and household-days are for images alone, and the classes add up to the fleet", "[job][energy]") {
+  const cli::JobResult r = run_default(3);
+  REQUIRE(r.error.empty());
+  const Summary& s = r.summary;
+  const double image = s.number("facility.image.energy_kwh"), text = s.number("facility.text.energy_kwh");
+  CHECK(image + text == Approx(s.number("facility.energy_kwh")).epsilon(1e-9));
+  CHECK(image < s.number("facility.energy_kwh"));
+  CHECK(s.number("facility.image.household_days") + s.number("facility.text.household_days") ==
+        Approx(s.number("facility.household_days")).epsilon(1e-9));
+  CHECK(s.number("facility.image.household_days") == Approx(image / (10715 / 365.0)).epsilon(1e-12));
+  // The three bases of Wh per image, each a superset of the one before: GPU busy <= GPU and host while
+  // serving (Luccioni et al.) <= facility (idle, cooling, UPS). The fleet is saturated (idle ~ 0), so the
+  // middle two nearly coincide; batches that straddle the warm-up are booked whole at completion, hence 1e-3.
+  const double busy = s.number("serving.image.energy_per_request_busy_wh");
+  const double inference = s.number("serving.image.energy_per_request_inference_wh");
+  const double it = s.number("serving.image.energy_per_request_it_wh");
+  CHECK(busy < inference);
+  CHECK(inference <= it * (1 + 1e-3));
+  CHECK(it < s.number("facility.image.energy_per_request_wh"));
+}

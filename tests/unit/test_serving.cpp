@@ -464,6 +464,13 @@ TEST_CASE("energy is power integrated exactly and attributed to requests", "[ser
   // IT energy: busy 5 GPUs × 683 W + idle 5 × 140 W + overhead 10 × 1500/8 W, per 5 requests/s.
   const double it_w = 5 * 683.0 + 5 * 140.0 + 10 * 187.5;
   CHECK(s.number("serving.job.energy_per_request_it_wh") == Approx(it_w / 5 / 3600).epsilon(0.01));
+  // On the basis of Luccioni et al. (GPU and host while serving, no idle): 683 W and the host's 187.5 W per
+  // GPU for the 1 s of each job, exactly; below the IT figure, which carries the idle half of the fleet.
+  CHECK(s.number("serving.job.energy_per_request_inference_wh") == Approx((683.0 + 187.5) / 3600).epsilon(1e-9));
+  CHECK(s.number("serving.job.inference_energy_kwh") ==
+        Approx(s.number("serving.job.energy_per_request_inference_wh") * s.number("serving.job.all.completed") / 1000).epsilon(1e-9));
+  CHECK(s.number("serving.job.it_energy_kwh") == Approx(s.number("serving.it_energy_kwh")).epsilon(1e-12));  // one class
+  CHECK(s.number("serving.job.energy_per_request_inference_wh") < 0.75 * s.number("serving.job.energy_per_request_it_wh"));
 }
 
 TEST_CASE("malformed serving sections give located errors", "[serving]") {
