@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "models/workload/azure_trace.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/echo.hpp"
 
@@ -245,13 +246,46 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
     for (const char* k : {"population", "rate_profile", "diurnal", "weekly", "flash_crowds", "arrivals"}) {
       if (p.has(k)) p.fail(k, std::string("no '") + k + "' when replaying a trace (the trace fixes every arrival)");
     }
-    trace_ = load_trace(p.file_path("trace"), class_names, tier_names);
+    // The format: as given, or from the file's first line.
+    std::string format = p.choice_or("trace_format", "");
+    if (format.empty()) {
+      struct FirstLine {};
+      format = "dcsim";
+      try {
+        read_csv(p.file_path("trace"), [&](const CsvRow& r) {
+          if (is_azure_header(r)) format = "azure_llm";
+          throw FirstLine{};
+        });
+      } catch (const FirstLine&) {
+      }
+    }
+    if (format == "azure_llm") {
+      load_azure(p, class_names, tier_names, rs, streams);
+    } else {
+      for (const char* k : {"trace_class", "trace_tier", "trace_align"}) {
+        if (p.has(k)) p.fail(k, std::string("no '") + k + "' with a dcsim trace (time_s,class,tier[,size]: each row names its own)");
+      }
+      trace_ = load_trace(p.file_path("trace"), class_names, tier_names);
+    }
+    // Time scaling, then the loop's period: the span plus the mean gap between rows.
+    const double scale = p.quantity("trace_time_scale");
+    if (scale != 1) {
+      for (auto& r : trace_) r.t *= scale;
+    }
+    if (p.boolean("trace_loop")) {
+      if (trace_.size() < 2) p.fail("trace_loop", "a trace of at least two rows to loop (its period is its span plus its mean gap)");
+      const double span = trace_.back().t - trace_.front().t;
+      trace_period_ = span + span / static_cast<double>(trace_.size() - 1);
+      if (!(trace_period_ > 0)) p.fail("trace_loop", "a trace whose rows span some time (all of its rows are at one instant)");
+    }
     trace_class_rows_.assign(class_names.size(), 0);
     for (const auto& r : trace_) ++trace_class_rows_[r.cls];
     // Rows after the end of the run are not replayed; the summary counts them.
-    trace_after_end_ = static_cast<std::size_t>(
-        trace_.end() - std::upper_bound(trace_.begin(), trace_.end(), horizon_s_,
-                                        [](double t, const TraceRecord& r) { return t < r.t; }));
+    if (trace_period_ == 0) {
+      trace_after_end_ = static_cast<std::size_t>(
+          trace_.end() - std::upper_bound(trace_.begin(), trace_.end(), horizon_s_,
+                                          [](double t, const TraceRecord& r) { return t < r.t; }));
+    }
     trace_rng_ = streams.stream("workload.trace");
     for (auto& c : classes_) {
       if (c.per_user_day.empty()) c.per_user_day.assign(tiers_.size(), 0.0);
@@ -335,9 +369,25 @@ double WorkloadModel::expected_requests(std::size_t c, double t0, double t1) con
     // The rows in [t0, t1), shared among classes as in the whole trace.
     if (trace_.empty()) return 0.0;
     const auto before = [](const TraceRecord& r, double t) { return r.t < t; };
-    const auto a = std::lower_bound(trace_.begin(), trace_.end(), t0, before);
-    const auto b = std::lower_bound(trace_.begin(), trace_.end(), t1, before);
-    return static_cast<double>(b - a) * static_cast<double>(trace_class_rows_[c]) / static_cast<double>(trace_.size());
+    const auto rows_in = [&](double u0, double u1) {
+      return std::lower_bound(trace_.begin(), trace_.end(), u1, before) - std::lower_bound(trace_.begin(), trace_.end(), u0, before);
+    };
+    double n = 0;
+    if (trace_period_ > 0) {
+      // Every repetition that overlaps [t0, t1), shifted back onto the trace's own times.
+      const double first = trace_.front().t, last = trace_.back().t;
+      const double r0 = std::max(0.0, std::floor((t0 - last) / trace_period_)), r1 = std::floor((t1 - first) / trace_period_);
+      const auto in_rep = [&](double rep) { return static_cast<double>(rows_in(t0 - rep * trace_period_, t1 - rep * trace_period_)); };
+      if (r1 - r0 <= 4) {
+        for (double rep = r0; rep <= r1; ++rep) n += in_rep(rep);
+      } else {
+        // The period exceeds the span, so every repetition but the two at each end lies wholly inside.
+        n = in_rep(r0) + in_rep(r0 + 1) + in_rep(r1 - 1) + in_rep(r1) + (r1 - r0 - 3) * static_cast<double>(trace_.size());
+      }
+    } else {
+      n = static_cast<double>(rows_in(t0, t1));
+    }
+    return n * static_cast<double>(trace_class_rows_[c]) / static_cast<double>(trace_.size());
   }
   double n = 0;
   for (std::size_t k = 0; k < tiers_.size(); ++k) n += expected_arrivals(c, k, t0, t1);
@@ -401,9 +451,7 @@ void WorkloadModel::start(Engine& engine) {
   engine_ = &engine;
   register_probes(engine);
   if (trace_mode_) {
-    if (!trace_.empty() && trace_.front().t <= horizon_s_) {
-      engine.schedule_at(SimTime::from_seconds(trace_.front().t), phase::workload, [this] { on_trace(); });
-    }
+    schedule_trace();
     return;
   }
   for (std::size_t c = 0; c < classes_.size(); ++c) {
@@ -450,18 +498,6 @@ void WorkloadModel::on_arrival(std::size_t i) {
   }
 }
 
-void WorkloadModel::on_trace() {
-  const SimTime now = engine_->now();
-  // Every record at this instant, in file order.
-  while (trace_next_ < trace_.size() && SimTime::from_seconds(trace_[trace_next_].t) <= now) {
-    const TraceRecord& r = trace_[trace_next_++];
-    const double size = std::isnan(r.size) ? (sink_ ? draw_size(r.cls, trace_rng_) : 1.0) : r.size;
-    emit(r.cls, r.tier, now, size);
-  }
-  if (trace_next_ < trace_.size() && trace_[trace_next_].t <= horizon_s_) {
-    engine_->schedule_at(SimTime::from_seconds(trace_[trace_next_].t), phase::workload, [this] { on_trace(); });
-  }
-}
 
 void WorkloadModel::register_probes(Engine& e) {
   ProbeRegistry& pr = e.probes();
@@ -539,6 +575,12 @@ void WorkloadModel::finish(SimTime now, Summary& s) {
   if (trace_mode_) {
     s.add_count("workload.trace_rows_after_end", static_cast<std::int64_t>(trace_after_end_),
                 "trace rows later than the end of the run, not replayed");
+    s.add_count("workload.trace_rows_before_start", static_cast<std::int64_t>(trace_before_start_),
+                "trace rows before simulation.start (trace_align = \"start\"), not replayed");
+    if (trace_period_ > 0) {
+      s.add_count("workload.trace_repetitions", static_cast<std::int64_t>(trace_rep_ + 1),
+                  "times the trace was replayed, the last one in part (trace_loop)");
+    }
   }
   if (population_) {
     s.add("workload.users_start", population_->users(0.0), "1", "users at t = 0");

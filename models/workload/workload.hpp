@@ -59,6 +59,7 @@ struct TraceRecord {
   std::uint16_t cls;
   std::uint8_t tier;
   double size;  // NaN: draw from the class
+  std::uint32_t context_tokens = 0, generated_tokens = 0;  // from an Azure trace (0: not given)
 };
 
 // Loads a request trace: time_s,class,tier[,size]; a header line is optional. Timestamps must not
@@ -127,6 +128,11 @@ class WorkloadModel final : public Model, public RequestSource {
   void register_probes(Engine& e);
   void on_arrival(std::size_t i);
   void on_trace();
+  double trace_time(std::size_t i, std::size_t rep) const { return trace_[i].t + static_cast<double>(rep) * trace_period_; }
+  void schedule_trace();
+  // Reads an azure_llm trace into trace_ (the [workload] trace_* keys).
+  void load_azure(const Params& p, const std::vector<std::string>& class_names, const std::vector<std::string>& tier_names,
+                  const RunSettings& rs, const RandomStreams& streams);
   void emit(std::size_t c, std::size_t k, SimTime now, double size);
 
   Calendar calendar_;
@@ -149,6 +155,9 @@ class WorkloadModel final : public Model, public RequestSource {
   bool trace_mode_ = false;
   std::size_t trace_next_ = 0;
   std::size_t trace_after_end_ = 0;  // rows later than the horizon (not replayed)
+  std::size_t trace_before_start_ = 0;  // rows before simulation.start (trace_align = "start": skipped)
+  double trace_period_ = 0;  // > 0: the trace repeats with this period (trace_loop)
+  std::size_t trace_rep_ = 0;  // the repetition being replayed
   Rng trace_rng_;
   RandomStreams random_;  // by value: the model must not depend on its caller's object living on
 

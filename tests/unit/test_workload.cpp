@@ -6,6 +6,7 @@
 #include <fstream>
 #include <numeric>
 
+#include "models/workload/azure_trace.hpp"
 #include "models/workload/workload.hpp"
 #include "sim/core/quadrature.hpp"
 #include "sim/core/stats.hpp"
@@ -584,4 +585,178 @@ TEST_CASE("the [workload] table: its defaults read, and every key of the shipped
     root.set("workload", *wl);
     CHECK(undeclared_keys(s, root) == std::vector<std::string>{});
   }
+}
+
+// ---- the public Azure LLM inference traces -----------------------------------------------------------------
+
+namespace {
+// A few rows in the format of AzureLLMInferenceTrace_conv.csv (2023: seven fractional digits, no zone).
+const char* kAzure2023 =
+    "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+    "2023-11-16 18:15:46.6805900,374,44\n"
+    "2023-11-16 18:15:50.9951690,396,109\n"
+    "2023-11-16 18:15:50.9951690,879,600\n"
+    "2023-11-16 18:16:03.2036240,91,1\n";
+const char* kTextClass = "[[classes]]\nname = \"text\"\n[classes.size]\ntokens = 600\n";
+}  // namespace
+
+TEST_CASE("trace instants parse as the Azure traces write them, in UTC", "[workload][trace][azure]") {
+  const auto a = parse_trace_instant("2023-11-16 18:15:46.6805900");
+  REQUIRE(a);
+  CHECK(a->s == 1700158546);  // date -u -d '2023-11-16 18:15:46' +%s
+  CHECK(a->frac == Approx(0.68059).epsilon(1e-12));
+  const auto b = parse_trace_instant("2024-05-10T00:00:00.009930+00:00");  // the 2024 traces carry a zone
+  REQUIRE(b);
+  CHECK(b->s == 1715299200);
+  CHECK(b->frac == Approx(0.00993).epsilon(1e-9));
+  const auto c = parse_trace_instant("2024-05-10 02:00:00+02:00");
+  REQUIRE(c);
+  CHECK(c->s == 1715299200);
+  CHECK(parse_trace_instant("2024-02-29 00:00:00"));
+  for (const char* bad : {"2023-02-29 00:00:00", "2023-11-16", "2023-11-16 18:15", "2023-11-16 24:00:00",
+                          "2023-11-16 18:15:46.", "2023-11-16 18:15:46 UTC", "1700158546", "", "2023-13-01 00:00:00"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_trace_instant(bad));
+  }
+}
+
+TEST_CASE("an Azure LLM trace replays its rows: times from the first row, tokens to sizes, a chosen class and tier",
+          "[workload][trace][azure]") {
+  const std::string trace = write("azure.csv", kAzure2023);
+  const ConfigValue cv = toml("trace = \"" + trace + "\"\ntrace_class = \"text\"\ntrace_tier = \"paid\"\n"
+                              "[[tiers]]\nname = \"free\"\nshare = 0.5\n[[tiers]]\nname = \"paid\"\nshare = 0.5\n" + kTextClass);
+  RunSettings rs = settings(1);
+  Run run(rs);
+  auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
+  Capture cap;
+  w.set_sink(&cap);
+  run.execute();
+  REQUIRE(cap.got.size() == 4);
+  CHECK(cap.got[0].created == SimTime::zero());
+  // 4.3145790 s after the first row, to the nanosecond (epoch seconds as doubles would be 0.2 µs off).
+  CHECK(cap.got[1].created == SimTime::nanoseconds(4314579000));
+  CHECK(cap.got[2].created == cap.got[1].created);
+  CHECK(cap.got[3].created == SimTime::nanoseconds(16523034000));
+  for (const Request& r : cap.got) {
+    CHECK(r.cls == 0);
+    CHECK(r.tier == 1);
+  }
+  CHECK(cap.got[0].size == Approx(44.0 / 600));  // GeneratedTokens over the class's reference (600)
+  CHECK(cap.got[2].size == 1.0);
+  CHECK(cap.got[3].size == Approx(1.0 / 600));
+  std::filesystem::remove(trace);
+}
+
+TEST_CASE("an Azure trace aligned to the start, scaled and looped", "[workload][trace][azure]") {
+  // Rows at 10 s, 20 s and 40 s after 2023-11-16 18:00:00Z; the run starts at 18:00:20.
+  const std::string trace = write("azure2.csv",
+                                  "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                                  "2023-11-16 18:00:10,10,600\n2023-11-16 18:00:20,10,600\n2023-11-16 18:00:40,10,600\n");
+  const std::string tiers = "[[tiers]]\nname = \"all\"\nshare = 1\n";
+  RunSettings rs = settings(1);
+  rs.start_epoch = 1700157620;  // 2023-11-16T18:00:20Z
+  rs.duration = SimTime::seconds(200);
+  {  // start: the first row is before the start and skipped; the others at 0 s and 20 s, times 3.
+    const ConfigValue cv = toml("trace = \"" + trace + "\"\ntrace_class = \"text\"\ntrace_align = \"start\"\n"
+                                "trace_time_scale = 3\n" + tiers + kTextClass);
+    Run run(rs);
+    auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
+    Capture cap;
+    w.set_sink(&cap);
+    const RunOutcome out = run.execute();
+    REQUIRE(cap.got.size() == 2);
+    CHECK(cap.got[0].created == SimTime::zero());
+    CHECK(cap.got[1].created == SimTime::seconds(60));
+    Summary s;
+    w.finish(out.end, s);
+    CHECK(s.number("workload.trace_rows_before_start") == 1);
+  }
+  {  // first_row, looped: rows at 0, 10, 30 s, period 30 + 15 = 45 s, until 200 s: 5 repetitions (the last in part).
+    const ConfigValue cv = toml("trace = \"" + trace + "\"\ntrace_class = \"text\"\ntrace_loop = true\n" + tiers + kTextClass);
+    Run run(rs);
+    auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
+    Capture cap;
+    w.set_sink(&cap);
+    const RunOutcome out = run.execute();
+    std::vector<double> t;
+    for (const Request& r : cap.got) t.push_back(r.created.to_seconds());
+    CHECK(t == std::vector<double>{0, 10, 30, 45, 55, 75, 90, 100, 120, 135, 145, 165, 180, 190});
+    Summary s;
+    w.finish(out.end, s);
+    CHECK(s.number("workload.trace_repetitions") == 5);
+    // The estimate counts the same rows, repetitions included (the run budget relies on it).
+    CHECK(w.expected_requests(0, 0, 200) == Approx(14));
+    CHECK(w.expected_requests(0, 0, 1e6) == Approx(3 * std::ceil(1e6 / 45.0)).margin(3));
+  }
+  std::filesystem::remove(trace);
+}
+
+TEST_CASE("an Azure trace without a tier draws each row's tier by share, the same way every run",
+          "[workload][trace][azure]") {
+  std::string text = "TIMESTAMP,ContextTokens,GeneratedTokens\n";
+  for (int i = 0; i < 4000; ++i) text += "2024-05-10 00:" + std::to_string(10 + i / 100) + ":" + std::to_string(10 + (i % 100) / 2) + "." + std::to_string(i % 2) + "00000+00:00,100,200\n";
+  const std::string trace = write("azure3.csv", text);
+  const ConfigValue cv = toml("trace = \"" + trace + "\"\ntrace_class = \"text\"\n"
+                              "[[tiers]]\nname = \"free\"\nshare = 0.9\n[[tiers]]\nname = \"paid\"\nshare = 0.1\n" + kTextClass);
+  std::vector<std::uint8_t> first;
+  for (int run_no = 0; run_no < 2; ++run_no) {
+    RunSettings rs = settings(1);
+    Run run(rs);
+    auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
+    Capture cap;
+    w.set_sink(&cap);
+    run.execute();
+    REQUIRE(cap.got.size() == 4000);
+    std::vector<std::uint8_t> tiers;
+    for (const Request& r : cap.got) tiers.push_back(r.tier);
+    const double paid = static_cast<double>(std::count(tiers.begin(), tiers.end(), 1));
+    CHECK(std::abs(paid - 400) < 4 * std::sqrt(4000 * 0.1 * 0.9));  // binomial, 4 sd
+    if (run_no == 0) first = tiers;
+    else CHECK(tiers == first);
+  }
+  std::filesystem::remove(trace);
+}
+
+TEST_CASE("bad Azure trace rows are reported at file:line before t = 0", "[workload][trace][azure]") {
+  struct Bad {
+    std::string rows;
+    std::string expect;
+  };
+  const Bad cases[] = {
+      {"2023-11-16 18:15:46.68,10,5\n2023-11-16 18:15:4x,10,5\n", ":3:1: error: column 'TIMESTAMP': expected a UTC date and time"},
+      {"2023-11-16 18:15:46,-3,5\n", ":2:21: error: column 'ContextTokens': expected a whole number of tokens >= 0, found \"-3\""},
+      {"2023-11-16 18:15:46,3,0\n", "column 'GeneratedTokens': expected a whole number of tokens >= 1, found \"0\""},
+      {"2023-11-16 18:15:46,3,2.5\n", "column 'GeneratedTokens': expected a whole number"},
+      {"2023-11-16 18:15:46,3,5\n2023-11-16 18:15:45.9,3,5\n", ":3:1: error: timestamps out of order"},
+      {"2023-11-16 18:15:46,3\n", "expected 3 columns (TIMESTAMP,ContextTokens,GeneratedTokens), found 2"},
+  };
+  for (const Bad& b : cases) {
+    const std::string trace = write("bad_azure.csv", std::string("TIMESTAMP,ContextTokens,GeneratedTokens\n") + b.rows);
+    const ConfigValue cv = toml("trace = \"" + trace + "\"\ntrace_class = \"text\"\n[[tiers]]\nname = \"all\"\nshare = 1\n" +
+                                kTextClass);
+    RunSettings rs = settings(1);
+    Run run(rs);
+    INFO(b.rows);
+    CHECK_THROWS_WITH(WorkloadModel(workload_params(cv), rs, run.engine().random()),
+                      Catch::Contains(trace) && Catch::Contains(b.expect));
+    std::filesystem::remove(trace);
+  }
+  // The scenario's side: a class that is not there, a class without a token size, keys of the other format.
+  const std::string trace = write("ok_azure.csv", kAzure2023);
+  const std::string tiers = "[[tiers]]\nname = \"all\"\nshare = 1\n";
+  const std::pair<std::string, std::string> scen[] = {
+      {"trace_class = \"txt\"\n" + tiers + kTextClass, "key 'workload.trace_class': expected the name of a class"},
+      {"trace_class = \"image\"\n" + tiers + "[[classes]]\nname = \"image\"\n", "a class with a size.tokens factor"},
+      {"trace_class = \"text\"\ntrace_tier = \"gold\"\n" + tiers + kTextClass, "key 'workload.trace_tier': expected the name of a tier"},
+      {"trace_class = \"text\"\ntrace_format = \"dcsim\"\n" + tiers + kTextClass, "no 'trace_class' with a dcsim trace"},
+      {tiers + kTextClass, "key 'workload.trace_class'"},
+  };
+  for (const auto& [extra, expect] : scen) {
+    const ConfigValue cv = toml("trace = \"" + trace + "\"\n" + extra);
+    RunSettings rs = settings(1);
+    Run run(rs);
+    INFO(extra);
+    CHECK_THROWS_WITH(WorkloadModel(workload_params(cv), rs, run.engine().random()), Catch::Contains(expect));
+  }
+  std::filesystem::remove(trace);
 }
