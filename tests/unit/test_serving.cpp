@@ -253,6 +253,38 @@ TEST_CASE("a token bucket admits exactly its rate over a long window", "[serving
   CHECK(f.rejected[0] > 0.7 * f.attempts);
 }
 
+TEST_CASE("a rate limit of one class leaves the other class's attempts alone; a shared one limits both", "[serving][admission]") {
+  // Two classes at 20/s each, a cluster each. A bucket for "job" at 5/s (burst 10) admits 5 T + 10 of its
+  // attempts and none of the other class's are touched; a bucket of the tier (no class) at 10/s is shared:
+  // 10 T + 10 admitted in all, split between the classes.
+  const auto two_classes = [](const std::string& rule) {
+    std::string text = queue_scenario(1, 20, 100, "deterministic", 0.01);
+    text.replace(text.find("warmup = \"0.25 h\""), 17, "warmup = \"0 s\"");
+    text.insert(text.find("[[workload.tiers]]"), "[[workload.classes]]\nname = \"chat\"\nrequests_per_user_day = 20\n");
+    text.insert(text.find("[[serving.gpu_types]]"), rule);
+    text.insert(text.find("[[sites]]"), "[serving.gpu_types.service.chat]\nbatch_time = { t0 = \"0 s\", t1 = \"0.01 s\" }\n"
+                                        "active_power = \"683 W\"\n");
+    text += "[[sites.clusters]]\nname = \"c2\"\nclass = \"chat\"\ngpu = \"server\"\ngpus = 100\n";
+    auto b = build(text);
+    b->run->execute();
+    b->run->check_invariants();
+    const auto job = b->serving->figures(0, 0), chat = b->serving->figures(1, 0);
+    return std::pair{static_cast<double>(job.attempts - job.rejected[0]), static_cast<double>(chat.attempts - chat.rejected[0])};
+  };
+  {
+    const auto [job, chat] = two_classes("[[serving.admission]]\ntier = \"all\"\nclass = \"job\"\nrate_limit = { rate = \"5 /s\", burst = 10 }\n");
+    CHECK(job <= 5.0 * 3600 + 10);
+    CHECK(job >= 5.0 * 3600 + 10 - 2);
+    CHECK(chat > 20 * 3600 * 0.98);  // every chat attempt admitted: Poisson at 20/s for an hour, 72,000 ± 268
+  }
+  {
+    const auto [job, chat] = two_classes("[[serving.admission]]\ntier = \"all\"\nrate_limit = { rate = \"10 /s\", burst = 10 }\n");
+    CHECK(job + chat <= 10.0 * 3600 + 10);
+    CHECK(job + chat >= 10.0 * 3600 + 10 - 2);
+    CHECK(job == Approx(chat).epsilon(0.05));  // equal offered loads share the bucket evenly
+  }
+}
+
 TEST_CASE("a token bucket never holds more than its burst, however long it idles", "[serving][admission]") {
   // 5 tokens/s, burst 10. It starts full: a same-instant burst of 25 admits exactly 10.
   serving::TokenBucket b(5.0, 10.0);
