@@ -1,0 +1,154 @@
+// Iteration-level batching of LLM requests on one GPU, in closed form between batch changes
+// (continuous_batch.hpp).
+#include "models/serving/continuous_batch.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace dcsim::serving {
+
+std::uint64_t ContinuousBatcher::cached_tokens() const noexcept {
+  std::uint64_t k = 0;
+  for (const Req& r : run_) k += static_cast<std::uint64_t>(r.prompt) + r.done;
+  return k;
+}
+
+double ContinuousBatcher::decode_span(std::uint64_t n) const {
+  const double b = static_cast<double>(run_.size()), dn = static_cast<double>(n);
+  const double a = lat_.decode_time(b, static_cast<double>(k0_));
+  return dn * a + lat_.decode_s_per_token * b * dn * (dn - 1) / 2;
+}
+
+std::uint64_t ContinuousBatcher::iterations_within(double dt) const {
+  if (!(dt > 0)) return 0;
+  const double b = static_cast<double>(run_.size());
+  const double a = lat_.decode_time(b, static_cast<double>(k0_)), c = lat_.decode_s_per_token * b;
+  double n = c > 0 ? (-(a - c / 2) + std::sqrt((a - c / 2) * (a - c / 2) + 2 * c * dt)) / c : dt / a;
+  auto k = static_cast<std::uint64_t>(std::max(0.0, std::floor(n)));
+  while (decode_span(k + 1) <= dt) ++k;  // the root is exact to a few ulps: settle it on T itself
+  while (k > 0 && decode_span(k) > dt) --k;
+  return k;
+}
+
+void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint32_t output, double now) {
+  if (output == 0) throw std::invalid_argument("a request must generate at least one token");
+  if (static_cast<std::uint64_t>(prompt) + output > lim_.kv_tokens) {
+    throw std::invalid_argument("a request of " + std::to_string(prompt) + " + " + std::to_string(output) +
+                                " tokens can never fit a KV cache of " + std::to_string(lim_.kv_tokens) + " tokens");
+  }
+  if (static_cast<std::uint64_t>(prompt) + output > lim_.prefill_budget) {
+    // A preempted request is recomputed with its output so far: its prompt and output must fit the budget.
+    throw std::invalid_argument("a request of " + std::to_string(prompt) + " + " + std::to_string(output) +
+                                " tokens can exceed the prefill budget of " + std::to_string(lim_.prefill_budget) + " tokens");
+  }
+  if (!(lat_.decode_time(1, 0) > 0) || !(lat_.prefill_time(0) >= 0)) {
+    throw std::invalid_argument("the decode iteration must take time (a_d + b_d > 0) and a prefill no negative time");
+  }
+  wait_.push_back(Req{id, prompt, output});
+  switch (phase_) {
+    case Phase::idle: start_prefill(now); break;
+    case Phase::prefill: break;  // the prefill's end looks at the queue
+    case Phase::decode: {
+      if (run_.size() >= lim_.max_batch) break;  // nothing can join before a request leaves
+      // Join at the first iteration boundary at or after now.
+      std::uint64_t nb = iterations_within(now - t0_);
+      if (t0_ + decode_span(nb) < now) ++nb;
+      if (nb < due_n_) {
+        due_ = Due::join;
+        due_n_ = nb;
+        next_ = t0_ + decode_span(nb);
+      }
+      break;
+    }
+  }
+}
+
+void ContinuousBatcher::start_prefill(double now) {
+  joining_.clear();
+  std::uint64_t k = cached_tokens(), tokens = 0;
+  while (!wait_.empty() && run_.size() + joining_.size() < lim_.max_batch) {
+    const Req& r = wait_.front();
+    const std::uint64_t p = static_cast<std::uint64_t>(r.prompt) + r.done;  // recomputed with its output so far
+    // Room for its cache and, unless it is alone, for the batch's next decode iteration too: a request that
+    // joined only to be preempted at once would thrash.
+    const bool alone = run_.empty() && joining_.empty();
+    const std::uint64_t need = k + p + 1 + (alone ? 0 : run_.size() + joining_.size() + 1);
+    if (tokens + p > lim_.prefill_budget || need > lim_.kv_tokens) break;
+    tokens += p;
+    k += p + 1;
+    joining_.push_back(r);
+    wait_.pop_front();
+  }
+  if (!joining_.empty()) {
+    phase_ = Phase::prefill;
+    t0_ = now;
+    due_ = Due::prefill_end;
+    due_n_ = 0;
+    next_ = now + lat_.prefill_time(static_cast<double>(tokens));
+  } else if (!run_.empty()) {
+    start_decode(now);
+  } else {
+    phase_ = Phase::idle;
+    due_ = Due::none;
+    next_ = std::numeric_limits<double>::infinity();
+  }
+}
+
+void ContinuousBatcher::start_decode(double now) {
+  phase_ = Phase::decode;
+  t0_ = now;
+  k0_ = cached_tokens();
+  const std::uint64_t b = run_.size();
+  std::uint64_t n_fin = std::numeric_limits<std::uint64_t>::max();
+  for (const Req& r : run_) n_fin = std::min<std::uint64_t>(n_fin, r.output - r.done);
+  const std::uint64_t n_kv = k0_ + b > lim_.kv_tokens ? 0 : (lim_.kv_tokens - k0_) / b;
+  if (n_kv < n_fin) {
+    due_ = Due::kv_full;
+    due_n_ = n_kv;
+  } else {
+    due_ = Due::finish;
+    due_n_ = n_fin;
+  }
+  next_ = now + decode_span(due_n_);
+}
+
+void ContinuousBatcher::settle(std::uint64_t n) {
+  for (Req& r : run_) r.done += static_cast<std::uint32_t>(n);
+  generated_ += n * run_.size();
+}
+
+void ContinuousBatcher::advance(std::vector<Event>& out) {
+  const double t = next_;
+  if (phase_ == Phase::idle) return;
+  if (phase_ == Phase::prefill) {
+    for (Req& r : joining_) {
+      ++r.done;  // the prefill iteration produces the request's next token
+      ++generated_;
+      if (!r.started) {
+        r.started = true;
+        out.push_back({What::first_token, r.id, t});
+      }
+      if (r.done == r.output) out.push_back({What::finished, r.id, t});
+      else run_.push_back(r);
+    }
+    joining_.clear();
+    start_prefill(t);
+    return;
+  }
+  // A decode segment's change: its iterations so far, then who leaves.
+  settle(due_n_);
+  const auto end = std::stable_partition(run_.begin(), run_.end(), [](const Req& r) { return r.done < r.output; });
+  for (auto it = end; it != run_.end(); ++it) out.push_back({What::finished, it->id, t});
+  run_.erase(end, run_.end());
+  // The cache is full for another iteration: the request that joined last gives its cache up.
+  while (!run_.empty() && cached_tokens() + run_.size() > lim_.kv_tokens) {
+    out.push_back({What::preempted, run_.back().id, t});
+    wait_.push_front(run_.back());
+    run_.pop_back();
+  }
+  start_prefill(t);
+}
+
+}  // namespace dcsim::serving
