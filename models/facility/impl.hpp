@@ -6,9 +6,8 @@
 //   report.cpp       probes, the measured span and the summary
 #pragma once
 
-#include <array>
-
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>

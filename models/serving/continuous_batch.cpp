@@ -9,6 +9,12 @@
 
 namespace dcsim::serving {
 
+ContinuousBatcher::ContinuousBatcher(LlmLatency lat, LlmLimits lim) : lat_(lat), lim_(lim) {
+  if (!(lat_.decode_time(1, 0) > 0) || !(lat_.prefill_time(0) >= 0)) {
+    throw std::invalid_argument("the decode iteration must take time (a_d + b_d > 0) and a prefill no negative time");
+  }
+}
+
 std::uint64_t ContinuousBatcher::cached_tokens() const noexcept {
   std::uint64_t k = 0;
   for (const Req& r : run_) k += static_cast<std::uint64_t>(r.prompt) + r.done;
@@ -42,9 +48,6 @@ void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint
     // A preempted request is recomputed with its output so far: its prompt and output must fit the budget.
     throw std::invalid_argument("a request of " + std::to_string(prompt) + " + " + std::to_string(output) +
                                 " tokens can exceed the prefill budget of " + std::to_string(lim_.prefill_budget) + " tokens");
-  }
-  if (!(lat_.decode_time(1, 0) > 0) || !(lat_.prefill_time(0) >= 0)) {
-    throw std::invalid_argument("the decode iteration must take time (a_d + b_d > 0) and a prefill no negative time");
   }
   wait_.push_back(Req{id, prompt, output});
   switch (phase_) {
@@ -143,9 +146,11 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
   for (auto it = end; it != run_.end(); ++it) out.push_back({What::finished, it->id, t});
   run_.erase(end, run_.end());
   // The cache is full for another iteration: the request that joined last gives its cache up.
-  while (!run_.empty() && cached_tokens() + run_.size() > lim_.kv_tokens) {
-    out.push_back({What::preempted, run_.back().id, t});
-    wait_.push_front(run_.back());
+  for (std::uint64_t k = cached_tokens(); !run_.empty() && k + run_.size() > lim_.kv_tokens;) {
+    const Req& r = run_.back();
+    k -= static_cast<std::uint64_t>(r.prompt) + r.done;
+    out.push_back({What::preempted, r.id, t});
+    wait_.push_front(r);
     run_.pop_back();
   }
   start_prefill(t);

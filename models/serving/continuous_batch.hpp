@@ -52,7 +52,8 @@ class ContinuousBatcher {
     double t;
   };
 
-  ContinuousBatcher(LlmLatency lat, LlmLimits lim) : lat_(lat), lim_(lim) {}
+  // Throws std::invalid_argument if a decode iteration takes no time or a prefill negative time.
+  ContinuousBatcher(LlmLatency lat, LlmLimits lim);
 
   // A request arrives at `now` (not before the last change). Throws std::invalid_argument if it can never
   // fit the KV cache or the prefill budget, or has no output.

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "models/workload/azure_trace.hpp"
+#include "models/workload/names.hpp"
 #include "models/workload/workload.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/echo.hpp"
@@ -12,21 +13,11 @@
 
 namespace dcsim::workload {
 
-namespace {
-
-constexpr double kMaxTraceS = 9.2e9;  // what SimTime represents, about 292 years
-
-std::size_t index_in(const std::vector<std::string>& names, const std::string& n) {
-  return static_cast<std::size_t>(std::find(names.begin(), names.end(), n) - names.begin());
-}
-
-}  // namespace
-
 void WorkloadModel::load_azure(const Params& p, const std::vector<std::string>& class_names,
                                const std::vector<std::string>& tier_names, const RunSettings& rs,
                                const RandomStreams& streams) {
   const std::string cls_name = p.text("trace_class");
-  const std::size_t c = index_in(class_names, cls_name);
+  const std::size_t c = index_of(class_names, cls_name);
   if (c == class_names.size()) p.fail("trace_class", "the name of a class in [[workload.classes]]", did_you_mean_hint(cls_name, class_names));
   // GeneratedTokens become the request's size through the class's reference response length.
   const SizeFactor* tokens = nullptr;
@@ -40,7 +31,7 @@ void WorkloadModel::load_azure(const Params& p, const std::vector<std::string>& 
   std::optional<std::size_t> tier;
   if (p.has("trace_tier")) {
     const std::string t = p.text("trace_tier");
-    tier = index_in(tier_names, t);
+    tier = index_of(tier_names, t);
     if (*tier == tier_names.size()) p.fail("trace_tier", "the name of a tier in [[workload.tiers]]", did_you_mean_hint(t, tier_names));
   }
   const bool align_start = p.choice("trace_align") == "start";
@@ -72,7 +63,7 @@ void WorkloadModel::load_azure(const Params& p, const std::vector<std::string>& 
       ++trace_before_start_;
       return;
     }
-    if (t > kMaxTraceS) r.fail(0, "column 'TIMESTAMP': more than 9.2e9 s (about 292 years) after the trace's origin");
+    if (t > kMaxTimeS) r.fail(0, "column 'TIMESTAMP': more than 9.2e9 s (about 292 years) after the trace's origin");
     TraceRecord rec{};
     rec.t = t;
     rec.cls = static_cast<std::uint16_t>(c);
@@ -92,11 +83,15 @@ void WorkloadModel::load_azure(const Params& p, const std::vector<std::string>& 
   });
 }
 
-void WorkloadModel::schedule_trace() {
+void WorkloadModel::wrap_trace() {
   if (trace_next_ == trace_.size() && trace_period_ > 0) {
     trace_next_ = 0;
     ++trace_rep_;
   }
+}
+
+void WorkloadModel::schedule_trace() {
+  wrap_trace();
   if (trace_next_ >= trace_.size()) return;
   const double t = trace_time(trace_next_, trace_rep_);
   if (t <= horizon_s_) engine_->schedule_at(SimTime::from_seconds(t), phase::workload, [this] { on_trace(); });
@@ -106,10 +101,7 @@ void WorkloadModel::on_trace() {
   const SimTime now = engine_->now();
   // Every record at this instant, in file order (across the end of a repetition too).
   for (;;) {
-    if (trace_next_ == trace_.size() && trace_period_ > 0) {
-      trace_next_ = 0;
-      ++trace_rep_;
-    }
+    wrap_trace();
     if (trace_next_ >= trace_.size() || SimTime::from_seconds(trace_time(trace_next_, trace_rep_)) > now) break;
     const TraceRecord& r = trace_[trace_next_++];
     const double size = std::isnan(r.size) ? (sink_ ? draw_size(r.cls, trace_rng_) : 1.0) : r.size;

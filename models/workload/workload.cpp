@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/workload/azure_trace.hpp"
+#include "models/workload/names.hpp"
 #include "sim/core/csv.hpp"
 #include "sim/core/echo.hpp"
 
@@ -14,8 +15,6 @@ namespace dcsim::workload {
 namespace {
 
 constexpr double kDay = 86400.0;
-// The latest time a simulation can represent (SimTime is int64 nanoseconds: about 292 years).
-constexpr double kMaxTimeS = 9.2e9;
 
 // The users active on a given day: activity fraction × N(t).
 class ActiveUsers final : public TimeFunction {
@@ -39,10 +38,6 @@ void check_name(const Params& p, std::string_view key, const std::string& name) 
       })) {
     p.fail(key, "a name of letters, digits, '_' or '-'");
   }
-}
-
-std::size_t index_of(const std::vector<std::string>& names, const std::string& n) {
-  return static_cast<std::size_t>(std::find(names.begin(), names.end(), n) - names.begin());
 }
 
 }  // namespace

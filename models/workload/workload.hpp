@@ -129,6 +129,7 @@ class WorkloadModel final : public Model, public RequestSource {
   void on_arrival(std::size_t i);
   void on_trace();
   double trace_time(std::size_t i, std::size_t rep) const { return trace_[i].t + static_cast<double>(rep) * trace_period_; }
+  void wrap_trace();  // past the last row of a looping trace: on to the next repetition
   void schedule_trace();
   // Reads an azure_llm trace into trace_ (the [workload] trace_* keys).
   void load_azure(const Params& p, const std::vector<std::string>& class_names, const std::vector<std::string>& tier_names,

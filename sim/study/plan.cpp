@@ -124,13 +124,23 @@ std::size_t min_replicas(double confidence) {
   return n;
 }
 
-double median(std::span<const double> values) {
+namespace {
+
+// The finite values, in increasing order.
+std::vector<double> finite_sorted(std::span<const double> values) {
   std::vector<double> v;
   for (const double x : values) {
     if (std::isfinite(x)) v.push_back(x);
   }
-  if (v.empty()) return kNaN;
   std::sort(v.begin(), v.end());
+  return v;
+}
+
+}  // namespace
+
+double median(std::span<const double> values) {
+  const std::vector<double> v = finite_sorted(values);
+  if (v.empty()) return kNaN;
   const std::size_t n = v.size();
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
@@ -142,13 +152,9 @@ double slo_bound(const Slo& slo, std::span<const double> values, double confiden
     if (iv.n < 2) return kNaN;
     return slo.below ? iv.high() : iv.low();
   }
-  std::vector<double> v;
-  for (const double x : values) {
-    if (std::isfinite(x)) v.push_back(x);
-  }
+  const std::vector<double> v = finite_sorted(values);
   const std::size_t n = v.size();
   if (n == 0) return kNaN;
-  std::sort(v.begin(), v.end());
   // P(Binomial(n, 1/2) >= k) for k = n, n - 1, ...: the least k whose tail is at most 1 − γ. The k-th
   // smallest value is below the median only if at least k values are, which has that probability when
   // the median is the bound.

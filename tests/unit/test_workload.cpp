@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <numeric>
 
 #include "models/workload/azure_trace.hpp"
@@ -598,6 +599,23 @@ const char* kAzure2023 =
     "2023-11-16 18:15:50.9951690,879,600\n"
     "2023-11-16 18:16:03.2036240,91,1\n";
 const char* kTextClass = "[[classes]]\nname = \"text\"\n[classes.size]\ntokens = 600\n";
+
+// A workload alone, run to its horizon: the requests it sent and its summary.
+struct Replay {
+  explicit Replay(const RunSettings& rs) : run(rs) {}
+  Run run;
+  WorkloadModel* w = nullptr;
+  Capture cap;
+  Summary summary;
+};
+std::unique_ptr<Replay> replay(const ConfigValue& cv, const RunSettings& rs) {
+  auto r = std::make_unique<Replay>(rs);
+  r->w = &r->run.emplace_model<WorkloadModel>(workload_params(cv), rs, r->run.engine().random());
+  r->w->set_sink(&r->cap);
+  const RunOutcome out = r->run.execute();
+  r->w->finish(out.end, r->summary);
+  return r;
+}
 }  // namespace
 
 TEST_CASE("trace instants parse as the Azure traces write them, in UTC", "[workload][trace][azure]") {
@@ -625,12 +643,8 @@ TEST_CASE("an Azure LLM trace replays its rows: times from the first row, tokens
   const std::string trace = write("azure.csv", kAzure2023);
   const ConfigValue cv = toml("trace = \"" + trace + "\"\ntrace_class = \"text\"\ntrace_tier = \"paid\"\n"
                               "[[tiers]]\nname = \"free\"\nshare = 0.5\n[[tiers]]\nname = \"paid\"\nshare = 0.5\n" + kTextClass);
-  RunSettings rs = settings(1);
-  Run run(rs);
-  auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
-  Capture cap;
-  w.set_sink(&cap);
-  run.execute();
+  const auto r = replay(cv, settings(1));
+  const Capture& cap = r->cap;
   REQUIRE(cap.got.size() == 4);
   CHECK(cap.got[0].created == SimTime::zero());
   // 4.3145790 s after the first row, to the nanosecond (epoch seconds as doubles would be 0.2 µs off).
@@ -659,34 +673,23 @@ TEST_CASE("an Azure trace aligned to the start, scaled and looped", "[workload][
   {  // start: the first row is before the start and skipped; the others at 0 s and 20 s, times 3.
     const ConfigValue cv = toml("trace = \"" + trace + "\"\ntrace_class = \"text\"\ntrace_align = \"start\"\n"
                                 "trace_time_scale = 3\n" + tiers + kTextClass);
-    Run run(rs);
-    auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
-    Capture cap;
-    w.set_sink(&cap);
-    const RunOutcome out = run.execute();
+    const auto r = replay(cv, rs);
+    const Capture& cap = r->cap;
     REQUIRE(cap.got.size() == 2);
     CHECK(cap.got[0].created == SimTime::zero());
     CHECK(cap.got[1].created == SimTime::seconds(60));
-    Summary s;
-    w.finish(out.end, s);
-    CHECK(s.number("workload.trace_rows_before_start") == 1);
+    CHECK(r->summary.number("workload.trace_rows_before_start") == 1);
   }
   {  // first_row, looped: rows at 0, 10, 30 s, period 30 + 15 = 45 s, until 200 s: 5 repetitions (the last in part).
     const ConfigValue cv = toml("trace = \"" + trace + "\"\ntrace_class = \"text\"\ntrace_loop = true\n" + tiers + kTextClass);
-    Run run(rs);
-    auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
-    Capture cap;
-    w.set_sink(&cap);
-    const RunOutcome out = run.execute();
+    const auto r = replay(cv, rs);
     std::vector<double> t;
-    for (const Request& r : cap.got) t.push_back(r.created.to_seconds());
+    for (const Request& q : r->cap.got) t.push_back(q.created.to_seconds());
     CHECK(t == std::vector<double>{0, 10, 30, 45, 55, 75, 90, 100, 120, 135, 145, 165, 180, 190});
-    Summary s;
-    w.finish(out.end, s);
-    CHECK(s.number("workload.trace_repetitions") == 5);
+    CHECK(r->summary.number("workload.trace_repetitions") == 5);
     // The estimate counts the same rows, repetitions included (the run budget relies on it).
-    CHECK(w.expected_requests(0, 0, 200) == Approx(14));
-    CHECK(w.expected_requests(0, 0, 1e6) == Approx(3 * std::ceil(1e6 / 45.0)).margin(3));
+    CHECK(r->w->expected_requests(0, 0, 200) == Approx(14));
+    CHECK(r->w->expected_requests(0, 0, 1e6) == Approx(3 * std::ceil(1e6 / 45.0)).margin(3));
   }
   std::filesystem::remove(trace);
 }
@@ -700,12 +703,8 @@ TEST_CASE("an Azure trace without a tier draws each row's tier by share, the sam
                               "[[tiers]]\nname = \"free\"\nshare = 0.9\n[[tiers]]\nname = \"paid\"\nshare = 0.1\n" + kTextClass);
   std::vector<std::uint8_t> first;
   for (int run_no = 0; run_no < 2; ++run_no) {
-    RunSettings rs = settings(1);
-    Run run(rs);
-    auto& w = run.emplace_model<WorkloadModel>(workload_params(cv), rs, run.engine().random());
-    Capture cap;
-    w.set_sink(&cap);
-    run.execute();
+    const auto r = replay(cv, settings(1));
+    const Capture& cap = r->cap;
     REQUIRE(cap.got.size() == 4000);
     std::vector<std::uint8_t> tiers;
     for (const Request& r : cap.got) tiers.push_back(r.tier);
