@@ -95,6 +95,15 @@ const std::vector<ParamDef>& parameter_table() {
        .basis = Basis::derived, .source = "the mean of size.tokens",
        .help = "Tokens of the reference request."},
 
+      {.key = "workload.classes[].prompt_tokens", .type = ParamType::distribution, .kind = &qty::dimensionless,
+       .range = Range::non_negative(), .basis = Basis::optional,
+       .source = "absent: the class's requests carry no token counts (with output_tokens: both or neither)",
+       .help = "An LLM request's prompt tokens (rounded to whole tokens): its prefill with continuous batching."},
+      {.key = "workload.classes[].output_tokens", .type = ParamType::distribution, .kind = &qty::dimensionless,
+       .range = Range::positive(), .basis = Basis::optional,
+       .source = "absent: the class's requests carry no token counts (with prompt_tokens: both or neither)",
+       .help = "An LLM request's output tokens (rounded, at least 1): its decode iterations with continuous batching."},
+
       // Population.
       {.key = "workload.population", .type = ParamType::table, .basis = Basis::optional,
        .source = "needed when a class takes its rate from the users; not with a trace",

@@ -16,6 +16,8 @@ struct Request {
   std::uint16_t cls = 0;    // index into the workload's classes
   std::uint8_t tier = 0;    // index into the workload's tiers
   std::uint8_t attempt = 0; // 0 for a first attempt, n for the n-th retry
+  // An LLM request's prompt and output tokens (both 0 for a class without token counts).
+  std::uint32_t prompt_tokens = 0, output_tokens = 0;
 };
 
 // Where the workload sends requests (the serving model); without one the workload only counts them.

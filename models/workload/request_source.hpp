@@ -27,6 +27,9 @@ class RequestSource {
   virtual std::string rate_key(std::size_t c) const = 0;
   // The mean patience of a request, weighted by tier share, seconds (infinity: some users never give up).
   virtual double mean_patience_s() const = 0;
+  // Whether every request of class c carries its prompt and output tokens (an LLM served with continuous
+  // batching needs them).
+  virtual bool has_tokens(std::size_t c) const = 0;
   // Where the requests go from now on (one sink; nullptr: nowhere).
   virtual void set_sink(RequestSink* sink) = 0;
 };

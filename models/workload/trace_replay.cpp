@@ -105,7 +105,9 @@ void WorkloadModel::on_trace() {
     if (trace_next_ >= trace_.size() || SimTime::from_seconds(trace_time(trace_next_, trace_rep_)) > now) break;
     const TraceRecord& r = trace_[trace_next_++];
     const double size = std::isnan(r.size) ? (sink_ ? draw_size(r.cls, trace_rng_) : 1.0) : r.size;
-    emit(r.cls, r.tier, now, size);
+    std::uint32_t prompt = r.context_tokens, output = r.generated_tokens;
+    if (output == 0 && sink_ && classes_[r.cls].has_tokens) draw_tokens(r.cls, trace_token_rng_, prompt, output);
+    emit(r.cls, r.tier, now, size, prompt, output);
   }
   schedule_trace();
 }

@@ -45,7 +45,7 @@ void check_name(const Params& p, std::string_view key, const std::string& name) 
 struct WorkloadModel::Stream {
   std::size_t c, k;
   std::unique_ptr<ArrivalGenerator> gen;
-  Rng size_rng, patience_rng;
+  Rng size_rng, patience_rng, token_rng;
 };
 
 std::vector<TraceRecord> load_trace(const std::string& path, const std::vector<std::string>& classes,
@@ -231,6 +231,11 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
       }
       if (rc.size.empty()) sz->fail("pixels", "at least one size factor: pixels, steps or tokens");
     }
+    if (c.has("prompt_tokens") || c.has("output_tokens")) {
+      rc.has_tokens = true;
+      rc.prompt_tokens = c.distribution("prompt_tokens");
+      rc.output_tokens = c.distribution("output_tokens");
+    }
     class_names.push_back(rc.name);
     classes_.push_back(std::move(rc));
   }
@@ -282,6 +287,13 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
                                           [](double t, const TraceRecord& r) { return t < r.t; }));
     }
     trace_rng_ = streams.stream("workload.trace");
+    trace_token_rng_ = streams.stream("workload.trace.tokens");
+    tokens_given_.assign(classes_.size(), false);
+    for (std::size_t c = 0; c < classes_.size(); ++c) tokens_given_[c] = classes_[c].has_tokens;
+    // An Azure trace gives every row's tokens.
+    for (const auto& r : trace_) {
+      if (r.generated_tokens > 0) tokens_given_[r.cls] = true;
+    }
     for (auto& c : classes_) {
       if (c.per_user_day.empty()) c.per_user_day.assign(tiers_.size(), 0.0);
     }
@@ -349,6 +361,7 @@ WorkloadModel::WorkloadModel(const Params& p, const RunSettings& rs, const Rando
   }
   arrivals_.assign(classes_.size() * tiers_.size(), 0);
   at_measure_ = at_interval_ = arrivals_;
+  for (const auto& c : classes_) tokens_given_.push_back(c.has_tokens);
 }
 
 double WorkloadModel::rate(std::size_t c, std::size_t k, double t) const {
@@ -458,6 +471,7 @@ void WorkloadModel::start(Engine& engine) {
       const std::string base = "workload." + classes_[c].name + "." + tiers_[k].name;
       s->size_rng = random_.stream(base + ".size");
       s->patience_rng = random_.stream(base + ".patience");
+      s->token_rng = random_.stream(base + ".tokens");
       streams_.push_back(std::move(s));
       const std::size_t i = streams_.size() - 1;
       const double t = streams_[i]->gen->next();
@@ -468,10 +482,21 @@ void WorkloadModel::start(Engine& engine) {
   }
 }
 
-void WorkloadModel::emit(std::size_t c, std::size_t k, SimTime now, double size) {
+void WorkloadModel::draw_tokens(std::size_t c, Rng& rng, std::uint32_t& prompt, std::uint32_t& output) const {
+  const RequestClass& rc = classes_[c];
+  // Whole tokens: a prompt may be empty, an output has at least one token; at most 1e7 of each.
+  const auto whole = [](double x, double lo) { return static_cast<std::uint32_t>(std::clamp(std::nearbyint(x), lo, 1e7)); };
+  prompt = whole(rc.prompt_tokens.sample(rng), 0);
+  output = whole(rc.output_tokens.sample(rng), 1);
+}
+
+void WorkloadModel::emit(std::size_t c, std::size_t k, SimTime now, double size, std::uint32_t prompt,
+                         std::uint32_t output) {
   ++arrivals_[c * tiers_.size() + k];
   if (!sink_) return;
   Request r;
+  r.prompt_tokens = prompt;
+  r.output_tokens = output;
   r.id = next_id_++;
   r.created = r.first_created = now;
   r.size = size;
@@ -486,7 +511,9 @@ void WorkloadModel::on_arrival(std::size_t i) {
   Stream& s = *streams_[i];
   const SimTime now = engine_->now();
   // Draw the size only when someone consumes it: a workload-only run stays a pure arrival count.
-  emit(s.c, s.k, now, sink_ ? draw_size(s.c, s.size_rng) : 1.0);
+  std::uint32_t prompt = 0, output = 0;
+  if (sink_ && classes_[s.c].has_tokens) draw_tokens(s.c, s.token_rng, prompt, output);
+  emit(s.c, s.k, now, sink_ ? draw_size(s.c, s.size_rng) : 1.0, prompt, output);
   const double t = s.gen->next();
   if (t < kInf) {
     engine_->schedule_at(std::max(now, SimTime::from_seconds(t)), phase::workload, [this, i] { on_arrival(i); });

@@ -45,6 +45,9 @@ struct RequestClass {
   std::string name;
   std::vector<double> per_user_day;  // per tier: requests per active user per day
   std::vector<SizeFactor> size;
+  // An LLM's prompt and output tokens per request (both or neither; a trace's rows may give them instead).
+  bool has_tokens = false;
+  Distribution prompt_tokens, output_tokens;
   int profile_column = -1;           // column of the rate-profile CSV, or -1
 };
 
@@ -103,6 +106,7 @@ class WorkloadModel final : public Model, public RequestSource {
   double expected_requests(std::size_t c, double t0, double t1) const override;
   std::string rate_key(std::size_t c) const override;
   double mean_patience_s() const override;
+  bool has_tokens(std::size_t c) const override { return tokens_given_[c]; }
 
   const std::vector<RequestClass>& classes() const noexcept { return classes_; }
   const std::vector<Tier>& tiers() const noexcept { return tiers_; }
@@ -134,7 +138,10 @@ class WorkloadModel final : public Model, public RequestSource {
   // Reads an azure_llm trace into trace_ (the [workload] trace_* keys).
   void load_azure(const Params& p, const std::vector<std::string>& class_names, const std::vector<std::string>& tier_names,
                   const RunSettings& rs, const RandomStreams& streams);
-  void emit(std::size_t c, std::size_t k, SimTime now, double size);
+  // A request of class c, tier k, arriving now; its tokens as given (a trace's), or drawn from the class's
+  // distributions with `token_rng` when it has them.
+  void emit(std::size_t c, std::size_t k, SimTime now, double size, std::uint32_t prompt, std::uint32_t output);
+  void draw_tokens(std::size_t c, Rng& rng, std::uint32_t& prompt, std::uint32_t& output) const;
 
   Calendar calendar_;
   double horizon_s_;
@@ -159,7 +166,8 @@ class WorkloadModel final : public Model, public RequestSource {
   std::size_t trace_before_start_ = 0;  // rows before simulation.start (trace_align = "start": skipped)
   double trace_period_ = 0;  // > 0: the trace repeats with this period (trace_loop)
   std::size_t trace_rep_ = 0;  // the repetition being replayed
-  Rng trace_rng_;
+  Rng trace_rng_, trace_token_rng_;
+  std::vector<bool> tokens_given_;  // per class: its requests carry tokens
   RandomStreams random_;  // by value: the model must not depend on its caller's object living on
 
   Engine* engine_ = nullptr;
