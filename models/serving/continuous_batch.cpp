@@ -9,28 +9,24 @@
 
 namespace dcsim::serving {
 
-ContinuousBatcher::ContinuousBatcher(LlmLatency lat, LlmLimits lim) : lat_(lat), lim_(lim) {
+ContinuousBatcher::ContinuousBatcher(LlmLatency lat, LlmLimits lim) : base_(lat), lat_(lat), lim_(lim) {
   if (!(lat_.decode_time(1, 0) > 0) || !(lat_.prefill_time(0) >= 0)) {
     throw std::invalid_argument("the decode iteration must take time (a_d + b_d > 0) and a prefill no negative time");
   }
 }
 
-std::uint64_t ContinuousBatcher::cached_tokens() const noexcept {
-  std::uint64_t k = 0;
-  for (const Req& r : run_) k += static_cast<std::uint64_t>(r.prompt) + r.done;
-  return k;
-}
+std::uint64_t ContinuousBatcher::cached_tokens() const noexcept { return cached_; }
 
 double ContinuousBatcher::decode_span(std::uint64_t n) const {
   const double b = static_cast<double>(run_.size()), dn = static_cast<double>(n);
-  const double a = lat_.decode_time(b, static_cast<double>(k0_));
-  return dn * a + lat_.decode_s_per_token * b * dn * (dn - 1) / 2;
+  const double a = seg_.decode_time(b, static_cast<double>(k0_));
+  return dn * a + seg_.decode_s_per_token * b * dn * (dn - 1) / 2;
 }
 
 std::uint64_t ContinuousBatcher::iterations_within(double dt) const {
   if (!(dt > 0)) return 0;
   const double b = static_cast<double>(run_.size());
-  const double a = lat_.decode_time(b, static_cast<double>(k0_)), c = lat_.decode_s_per_token * b;
+  const double a = seg_.decode_time(b, static_cast<double>(k0_)), c = seg_.decode_s_per_token * b;
   double n = c > 0 ? (-(a - c / 2) + std::sqrt((a - c / 2) * (a - c / 2) + 2 * c * dt)) / c : dt / a;
   auto k = static_cast<std::uint64_t>(std::max(0.0, std::floor(n)));
   while (decode_span(k + 1) <= dt) ++k;  // the root is exact to a few ulps: settle it on T itself
@@ -68,6 +64,39 @@ void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint
   }
 }
 
+bool ContinuousBatcher::withdraw(std::uint64_t id) {
+  const auto it = std::find_if(wait_.begin(), wait_.end(), [id](const Req& r) { return r.id == id; });
+  if (it == wait_.end()) return false;
+  wait_.erase(it);
+  // Idle with the queue emptied, or a change planned for a join that no longer has a joiner: plan again.
+  // A join planned for a queue now empty: the decode segment goes on as if the request had never come.
+  if (phase_ == Phase::decode && due_ == Due::join && wait_.empty()) plan_decode();
+  return true;
+}
+
+void ContinuousBatcher::clear(std::vector<std::uint64_t>& ids) {
+  for (const Req& r : run_) ids.push_back(r.id);
+  for (const Req& r : joining_) ids.push_back(r.id);
+  for (const Req& r : wait_) ids.push_back(r.id);
+  run_.clear();
+  cached_ = 0;
+  joining_.clear();
+  wait_.clear();
+  phase_ = Phase::idle;
+  due_ = Due::none;
+  due_n_ = 0;
+  next_ = std::numeric_limits<double>::infinity();
+}
+
+void ContinuousBatcher::set_speed(double f) {
+  lat_ = base_;
+  lat_.prefill_s /= f;
+  lat_.prefill_s_per_token /= f;
+  lat_.decode_s /= f;
+  lat_.decode_s_per_request /= f;
+  lat_.decode_s_per_token /= f;
+}
+
 void ContinuousBatcher::start_prefill(double now) {
   joining_.clear();
   std::uint64_t k = cached_tokens(), tokens = 0;
@@ -102,7 +131,12 @@ void ContinuousBatcher::start_prefill(double now) {
 void ContinuousBatcher::start_decode(double now) {
   phase_ = Phase::decode;
   t0_ = now;
+  seg_ = lat_;
   k0_ = cached_tokens();
+  plan_decode();
+}
+
+void ContinuousBatcher::plan_decode() {
   const std::uint64_t b = run_.size();
   std::uint64_t n_fin = std::numeric_limits<std::uint64_t>::max();
   for (const Req& r : run_) n_fin = std::min<std::uint64_t>(n_fin, r.output - r.done);
@@ -114,12 +148,7 @@ void ContinuousBatcher::start_decode(double now) {
     due_ = Due::finish;
     due_n_ = n_fin;
   }
-  next_ = now + decode_span(due_n_);
-}
-
-void ContinuousBatcher::settle(std::uint64_t n) {
-  for (Req& r : run_) r.done += static_cast<std::uint32_t>(n);
-  generated_ += n * run_.size();
+  next_ = t0_ + decode_span(due_n_);
 }
 
 void ContinuousBatcher::advance(std::vector<Event>& out) {
@@ -133,22 +162,38 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
         r.started = true;
         out.push_back({What::first_token, r.id, t});
       }
-      if (r.done == r.output) out.push_back({What::finished, r.id, t});
-      else run_.push_back(r);
+      if (r.done == r.output) {
+        out.push_back({What::finished, r.id, t});
+      } else {
+        run_.push_back(r);
+        cached_ += static_cast<std::uint64_t>(r.prompt) + r.done;
+      }
     }
     joining_.clear();
     start_prefill(t);
     return;
   }
-  // A decode segment's change: its iterations so far, then who leaves.
-  settle(due_n_);
-  const auto end = std::stable_partition(run_.begin(), run_.end(), [](const Req& r) { return r.done < r.output; });
-  for (auto it = end; it != run_.end(); ++it) out.push_back({What::finished, it->id, t});
-  run_.erase(end, run_.end());
+  // A decode segment's change: its iterations so far and who leaves, in one pass (in join order).
+  const std::uint64_t n = due_n_;
+  generated_ += n * run_.size();
+  cached_ += n * run_.size();
+  std::size_t keep = 0;
+  for (std::size_t j = 0; j < run_.size(); ++j) {
+    Req& r = run_[j];
+    r.done += static_cast<std::uint32_t>(n);
+    if (r.done < r.output) {
+      if (keep != j) run_[keep] = r;
+      ++keep;
+    } else {
+      out.push_back({What::finished, r.id, t});
+      cached_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
+    }
+  }
+  run_.resize(keep);
   // The cache is full for another iteration: the request that joined last gives its cache up.
-  for (std::uint64_t k = cached_tokens(); !run_.empty() && k + run_.size() > lim_.kv_tokens;) {
+  while (!run_.empty() && cached_ + run_.size() > lim_.kv_tokens) {
     const Req& r = run_.back();
-    k -= static_cast<std::uint64_t>(r.prompt) + r.done;
+    cached_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
     out.push_back({What::preempted, r.id, t});
     wait_.push_front(r);
     run_.pop_back();

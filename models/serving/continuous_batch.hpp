@@ -65,6 +65,19 @@ class ContinuousBatcher {
 
   std::size_t running() const noexcept { return run_.size(); }
   std::size_t waiting() const noexcept { return wait_.size(); }
+  // Requests given to the batcher and not finished: running, joining in a prefill, or waiting.
+  std::size_t assigned() const noexcept { return run_.size() + joining_.size() + wait_.size(); }
+  bool idle() const noexcept { return phase_ == Phase::idle; }
+  bool prefilling() const noexcept { return phase_ == Phase::prefill; }
+  // Takes a waiting request out (a user who gave up before the first token). False if it is not waiting
+  // (running, or joining in the prefill under way: its first token is being computed).
+  bool withdraw(std::uint64_t id);
+  // Empties the batcher (its GPU failed or shut down): every request given to it and not finished, those
+  // that joined first first, appended to `ids`. Its tokens so far are lost.
+  void clear(std::vector<std::uint64_t>& ids);
+  // Latency at clock factor f: every iteration takes 1/f as long. Takes effect from the next change of the
+  // batch (an iteration or a decode segment under way keeps its pace).
+  void set_speed(double f);
   std::uint64_t cached_tokens() const noexcept;  // K now (as of the last change)
   std::uint64_t tokens_generated() const noexcept { return generated_; }  // output tokens delivered so far
 
@@ -83,9 +96,9 @@ class ContinuousBatcher {
   void plan();                                       // sets next_ from the state
   void start_prefill(double now);                    // the joiners that fit, or a decode segment
   void start_decode(double now);
-  void settle(std::uint64_t n);                      // n decode iterations of the segment have run
+  void plan_decode();                                // the decode segment's next change, from t0_ and k0_
 
-  LlmLatency lat_;
+  LlmLatency base_, lat_, seg_;  // at full clock, at the current speed, and of the decode segment under way
   LlmLimits lim_;
   std::vector<Req> run_;     // in the order they joined
   std::deque<Req> wait_;
@@ -98,6 +111,7 @@ class ContinuousBatcher {
   std::uint64_t due_n_ = 0;  // decode iterations at the change
   bool join_pending_ = false;
   std::uint64_t generated_ = 0;
+  std::uint64_t cached_ = 0;  // K: the running requests' prompts and outputs so far (as of the last change)
 };
 
 }  // namespace dcsim::serving

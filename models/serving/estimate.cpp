@@ -62,7 +62,15 @@ void ServingModel::estimate(RunEstimate& e, SimTime duration) const {
     for (const std::size_t i : m.by_class[c]) {
       const Cluster& cl = m.clusters[i];
       const double b = cl.max_batch;
-      capacity += gpus_of[i] * b / std::max(1e-9, cl.svc->batch_time(b));
+      if (cl.continuous) {
+        // A full batch of nominal LLM requests (1000 prompt and 250 output tokens; an estimate only): each
+        // prefilled once, then 250 decode iterations shared by the batch.
+        const LlmLatency& l = cl.svc->llm_latency;
+        const double batch_life = b * l.prefill_time(1000) + 250 * l.decode_time(b, b * 1125);
+        capacity += gpus_of[i] * b / std::max(1e-9, batch_life);
+      } else {
+        capacity += gpus_of[i] * b / std::max(1e-9, cl.svc->batch_time(b));
+      }
       slots += gpus_of[i] * b;
       if (cl.queue_capacity == std::numeric_limits<std::uint64_t>::max()) bounded = false;
       else queue_cap += static_cast<double>(cl.queue_capacity);

@@ -22,6 +22,14 @@ void ServingModel::Impl::add_gpus(std::size_t ci, std::uint32_t n) {
       gpu.last_s = now;
       gpu.state = kOff;
       cl.gpus.push_back(gpu);
+      if (cl.continuous) {
+        LlmLimits lim;
+        lim.kv_tokens = cl.svc->kv_tokens;
+        lim.max_batch = cl.max_batch;
+        lim.prefill_budget = cl.prefill_budget;
+        cl.llm.emplace_back(cl.svc->llm_latency, lim);
+        cl.llm.back().set_speed(cl.groups[gi].clock);
+      }
       ++cl.off;
     }
     n -= grp.count;
@@ -59,6 +67,7 @@ std::vector<std::uint32_t> ServingModel::Impl::take_out(std::size_t ci, std::uin
     Gpu& gpu = cl.gpus[g];
     if (gpu.state == kBusy && !gpu.leaving) {
       gpu.leaving = true;
+      close_gpu(cl, g);  // continuous batching: it takes no more requests
       taken.push_back(g);
       --n;
     } else if (gpu.state == kFailed || gpu.state == kDown) {

@@ -39,8 +39,21 @@ ServiceModel image_model(double t1, double t16, double power) {
   return s;
 }
 
-ServiceModel text_model(double scale, double power) {
+// The LLM latency of continuous batching, per GPU, for a 7B-parameter model on one GPU (TP 1; gpu.hpp).
+struct LlmPreset {
+  double ap_ms, bp_us, ad_ms, bd_us, cd_us;
+  std::uint64_t kv_tokens;
+  double prefill_w, decode_w;
+};
+
+ServiceModel text_model(double scale, double power, const LlmPreset& l) {
   ServiceModel s;
+  s.llm = true;
+  s.llm_latency = {.prefill_s = l.ap_ms * 1e-3, .prefill_s_per_token = l.bp_us * 1e-6, .decode_s = l.ad_ms * 1e-3,
+                   .decode_s_per_request = l.bd_us * 1e-6, .decode_s_per_token = l.cd_us * 1e-6};
+  s.kv_tokens = l.kv_tokens;
+  s.prefill_power_w = l.prefill_w;
+  s.decode_power_w = l.decode_w;
   s.t0_s = 2.0 * scale;
   s.t1_s = 0.53 * scale;
   s.active_power_w = power;
@@ -51,6 +64,14 @@ ServiceModel text_model(double scale, double power) {
 }
 
 }  // namespace
+
+// Fitted to TensorRT-LLM's published LLaMA-7B tables (TP 1; gpu.hpp), powers from SplitwiseSim.
+constexpr LlmPreset kH100Llm{5.067, 15.10, 13.30, 15.98, 0.0131, 250'000, 700, 380};
+constexpr LlmPreset kA100Llm{8.200, 60.94, 16.51, 43.04, 0.1709, 110'000, 400, 250};
+// Assumptions: H200 prefills as an H100 and decodes 0.7× as long (HBM 4.8 vs 3.35 TB/s), 141 GB;
+// B200 prefills and decodes in half an H100's time, 192 GB; their phase powers scaled from the H100's.
+constexpr LlmPreset kH200Llm{5.067, 15.10, 13.30 * 0.7, 15.98 * 0.7, 0.0131 * 0.7, 460'000, 700, 380};
+constexpr LlmPreset kB200Llm{5.067 * 0.5, 15.10 * 0.5, 13.30 * 0.5, 15.98 * 0.5, 0.0131 * 0.5, 640'000, 1000, 540};
 
 const std::vector<std::string>& gpu_preset_names() {
   static const std::vector<std::string> n = {"h100_sxm", "h200", "a100", "b200"};
@@ -66,28 +87,28 @@ GpuType gpu_preset(const std::string& name) {
     g.idle_loaded_w = 140;
     g.max_clock_mhz = 1980;
     g.service["image"] = image_model(11.64, 176.6, 683);
-    g.service["text"] = text_model(1.0, 550);
+    g.service["text"] = text_model(1.0, 550, kH100Llm);
   } else if (name == "h200") {
     g.power_limit_w = 700;
     g.idle_w = 75;
     g.idle_loaded_w = 140;
     g.max_clock_mhz = 1980;
     g.service["image"] = image_model(11.64, 176.6, 683);
-    g.service["text"] = text_model(0.85, 550);  // more HBM bandwidth helps decoding (assumption)
+    g.service["text"] = text_model(0.85, 550, kH200Llm);  // more HBM bandwidth helps decoding (assumption)
   } else if (name == "a100") {
     g.power_limit_w = 400;
     g.idle_w = 52;
     g.idle_loaded_w = 90;
     g.max_clock_mhz = 1410;
     g.service["image"] = image_model(11.64 * 2.5, 176.6 * 2.5, 390);
-    g.service["text"] = text_model(2.5, 330);
+    g.service["text"] = text_model(2.5, 330, kA100Llm);
   } else if (name == "b200") {
     g.power_limit_w = 1000;
     g.idle_w = 150;
     g.idle_loaded_w = 200;
     g.max_clock_mhz = 1965;
     g.service["image"] = image_model(7.75, 7.75 * 176.6 / 11.64, 861);
-    g.service["text"] = text_model(0.67, 800);
+    g.service["text"] = text_model(0.67, 800, kB200Llm);
   } else {
     throw std::out_of_range("unknown GPU preset '" + name + "'");
   }
@@ -113,7 +134,7 @@ ServiceModel read_service(const Params& p, const ServiceModel* base) {
       s.t0_s = bt.quantity("t0");
       s.t1_s = bt.quantity("t1");
     }
-  } else if (!base) {
+  } else if (!base && !p.has("prefill")) {
     p.fail("batch_time", "a batch service time: { t0 = \"0 s\", t1 = \"11.64 s\" } or { batch = [1, 16], time = [...] }");
   }
   if (p.has("distribution")) {
@@ -125,6 +146,40 @@ ServiceModel read_service(const Params& p, const ServiceModel* base) {
     s.cv = s.shape == ServiceModel::Shape::lognormal ? d.quantity("cv") : 0.0;
   }
   s.active_power_w = base ? p.quantity_or("active_power", s.active_power_w) : p.quantity("active_power");
+  // LLM latencies for continuous batching: all three parts for a service that has none, key by key over a
+  // preset's.
+  if (p.has("prefill") || p.has("decode") || p.has("kv_tokens")) {
+    const bool have = s.llm;
+    if (!have) {
+      for (const char* k : {"prefill", "decode", "kv_tokens"}) {
+        if (!p.has(k)) p.fail(k, "prefill, decode and kv_tokens together (the LLM latency model of continuous batching)");
+      }
+      s.prefill_power_w = s.decode_power_w = s.active_power_w;
+    }
+    if (auto pf = p.optional_table("prefill")) {
+      s.llm_latency.prefill_s = have ? pf->quantity_or("fixed", s.llm_latency.prefill_s) : pf->quantity("fixed");
+      s.llm_latency.prefill_s_per_token =
+          have ? pf->quantity_or("per_token", s.llm_latency.prefill_s_per_token) : pf->quantity("per_token");
+    }
+    if (auto dc = p.optional_table("decode")) {
+      LlmLatency& l = s.llm_latency;
+      l.decode_s = have ? dc->quantity_or("fixed", l.decode_s) : dc->quantity("fixed");
+      l.decode_s_per_request = have ? dc->quantity_or("per_request", l.decode_s_per_request) : dc->quantity("per_request");
+      l.decode_s_per_token =
+          have ? dc->quantity_or("per_cached_token", l.decode_s_per_token) : dc->quantity("per_cached_token");
+      if (!(l.decode_time(1, 0) > 0)) dc->fail("fixed", "a decode iteration that takes time (fixed + per_request > 0)");
+    }
+    if (p.has("kv_tokens")) s.kv_tokens = static_cast<std::uint64_t>(p.integer("kv_tokens"));
+    s.llm = true;
+  }
+  if (s.llm) {
+    s.prefill_power_w = p.quantity_or("prefill_power", s.prefill_power_w);
+    s.decode_power_w = p.quantity_or("decode_power", s.decode_power_w);
+  } else {
+    for (const char* k : {"prefill_power", "decode_power"}) {
+      if (p.has(k)) p.fail(k, "no phase power without the LLM latency model (prefill, decode, kv_tokens)");
+    }
+  }
   s.finalise();
   return s;
 }
@@ -164,9 +219,10 @@ std::map<std::string, GpuType> read_gpu_types(const std::vector<Params>& tables)
     }
     if (g.service.empty()) t.fail("service", "at least one [serving.gpu_types.service.<name>] table");
     for (const auto& [k, s] : g.service) {
-      if (s.active_power_w > g.power_limit_w * 1.0001) {
+      const double top = std::max({s.active_power_w, s.llm ? s.prefill_power_w : 0.0, s.llm ? s.decode_power_w : 0.0});
+      if (top > g.power_limit_w * 1.0001) {
         t.fail("service", "active powers within the power limit (" + echo_number(g.power_limit_w) + " W)",
-               "service '" + k + "' draws " + std::to_string(s.active_power_w) + " W");
+               "service '" + k + "' draws " + std::to_string(top) + " W");
       }
     }
     out[name] = std::move(g);

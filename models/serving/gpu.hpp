@@ -16,6 +16,19 @@
 //             600-token reference response at 550 W is an assumption calibrated so that a batch of 16 costs
 //             ~0.1 Wh of GPU energy per query (Google 2025: 0.10 Wh accelerator-only per median prompt).
 //             A100 ×2.5, B200 ×0.67 (assumptions).
+//   text with continuous batching (scheduler = "continuous"): a 7B-parameter LLM on one GPU (TP 1), fitted
+//             to NVIDIA TensorRT-LLM's published LLaMA-7B tables (docs/source/performance.md, v0.5/v0.6.1,
+//             commit 138f96d4): the prefill a_p + b_p·n through the batch-1 first-token latencies at 128 and
+//             2048 prompt tokens (H100 FP8: 7 and 36 ms; A100 FP16: 16 and 133 ms); the decode iteration
+//             a_d + b_d·b + c_d·K by least squares on the static-batch throughput rows (H100: 4 rows, within
+//             4.7 % of each; A100: 3 rows, exact), each row's time less its prefill over its output tokens.
+//               H100: a_p 5.07 ms, b_p 15.1 µs/token; a_d 13.3 ms, b_d 16.0 µs/request, c_d 0.0131 µs/token.
+//               A100: a_p 8.20 ms, b_p 60.9 µs/token; a_d 16.5 ms, b_d 43.0 µs/request, c_d 0.171 µs/token.
+//             KV cache (derived): LLaMA-7B keeps 2 × 32 layers × 32 heads × 128 × bytes per value per token:
+//             256 KiB in FP8 (H100, as benchmarked), 512 KiB in FP16 (A100); 90 % of memory less the weights
+//             (7 GB FP8, 13.5 GB FP16) gives ~250,000 tokens on an 80 GB H100, ~110,000 on an 80 GB A100.
+//             Phase powers: SplitwiseSim's constants (Patel et al., ISCA 2024): H100 prefill 700 W, decode
+//             380 W; A100 400 W, 250 W. H200 and B200: assumptions (gpu.cpp).
 //
 // Service time of a batch of b requests of class c on a GPU at clock factor f (compute-bound, throughput ∝ f):
 //   S = T_c(b) · s̄ / f · X
@@ -32,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "models/serving/continuous_batch.hpp"
 #include "sim/core/config.hpp"
 #include "sim/core/distribution.hpp"
 #include "sim/core/random.hpp"
@@ -46,6 +60,13 @@ struct ServiceModel {
   double cv = 0;               // lognormal only
   double active_power_w = 0;   // average board power when busy at full clock
   Distribution factor;         // X, mean 1
+  // An LLM served with continuous batching (clusters with scheduler = "continuous"): the latency of a
+  // prefill and of a decode iteration at full clock, the KV cache of one GPU in tokens, and the board power
+  // of each phase at full clock (continuous_batch.hpp has the model).
+  bool llm = false;
+  LlmLatency llm_latency;
+  std::uint64_t kv_tokens = 0;
+  double prefill_power_w = 0, decode_power_w = 0;
 
   double batch_time(double b) const;  // T(b), seconds
   double sample_factor(Rng& rng) const { return shape == Shape::deterministic ? 1.0 : factor.sample(rng); }
@@ -62,8 +83,10 @@ struct GpuType {
   std::map<std::string, ServiceModel> service;  // by service name ("image", "text", or a class name)
 
   // Power while busy at clock factor f.
-  double busy_power_w(const ServiceModel& s, double f) const {
-    return idle_loaded_w + (s.active_power_w - idle_loaded_w) * std::pow(f, dvfs_exponent);
+  double busy_power_w(const ServiceModel& s, double f) const { return phase_power_w(s.active_power_w, f); }
+  // Power of a phase drawing `active_w` at full clock, at clock factor f.
+  double phase_power_w(double active_w, double f) const {
+    return idle_loaded_w + (active_w - idle_loaded_w) * std::pow(f, dvfs_exponent);
   }
 };
 

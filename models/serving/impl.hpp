@@ -4,6 +4,7 @@
 //   routing.cpp          the Router (routing.hpp)
 //   admission_rules.cpp  the AdmissionRules (admission_rules.hpp)
 //   retries.cpp          rejections, retries with backoff, giving up
+//   llm_service.cpp      continuous batching of LLM requests: a batcher per GPU, TTFT, TPOT, goodput
 //   failures.cpp         GPU failures and repairs
 //   fleet.cpp            fleet changes: deliveries, removals, drains
 //   report.cpp           probes, the measured span (warm-up end) and the summary
@@ -51,6 +52,10 @@ struct ServingModel::Impl {
   std::function<double(std::size_t, std::size_t)> hazard;
   double hazard_bound = 1;
   std::vector<FleetChange> changes;
+  // SLOs of continuously batched requests.
+  double ttft_slo_s = 0, tpot_slo_s = 0;
+  std::vector<ContinuousBatcher::Event> llm_events;  // scratch
+  std::vector<std::uint64_t> llm_ids;                // scratch
   // Requests.
   std::vector<Rec> recs;
   std::uint32_t free_rec = kNil;
@@ -101,6 +106,18 @@ struct ServingModel::Impl {
   // need one as soon as the cluster has no idle GPU left.
   void arm_missing_timers(Cluster& cl);
   void abandon(std::uint32_t i);
+
+  // ---- continuous batching of LLM requests (llm_service.cpp) ----
+  void llm_dispatch(std::size_t ci);
+  void llm_change(std::size_t ci, std::uint32_t g);  // the GPU's batch changes (its batcher's next change)
+  // After the GPU's batcher changed: energy attribution, state, power, the stack of GPUs with room, and
+  // the event of its next change.
+  void llm_sync(std::size_t ci, std::uint32_t g);
+  void llm_requeue(std::size_t ci, std::uint32_t g);  // its requests back at the head of the queue
+  void llm_finished(Cluster& cl, std::uint32_t i, double t);
+  void open_gpu(Cluster& cl, std::uint32_t g);
+  void close_gpu(Cluster& cl, std::uint32_t g);
+  std::uint32_t pop_head(Cluster& cl);  // the head of the highest non-empty lane, unlinked
 
   // ---- retries (retries.cpp) ----
   void retry_or_give_up(std::uint32_t i);

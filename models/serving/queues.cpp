@@ -37,6 +37,13 @@ void ServingModel::submit(const workload::Request& req) {
     m.retry_or_give_up(i);
     return;
   }
+  // An LLM request that can never fit the GPU's KV cache or one prefill iteration (a preempted request is
+  // recomputed with its output so far, so both must hold its prompt and output).
+  if (cl.continuous && (static_cast<std::uint64_t>(req.prompt_tokens) + req.output_tokens > cl.svc->kv_tokens ||
+                        static_cast<std::uint64_t>(req.prompt_tokens) + req.output_tokens > cl.prefill_budget)) {
+    m.reject(req, Reject::too_long);
+    return;
+  }
   if (cl.queued >= cl.queue_capacity) {
     ++cl.rejected;
     ++cl.tiers[req.tier].rejected;
@@ -49,8 +56,14 @@ void ServingModel::submit(const workload::Request& req) {
   r.cluster = static_cast<std::uint32_t>(ci);
   r.lane = m.lane_of_tier[req.tier];
   r.timer = EventHandle{};
+  r.first_token_s = -1;
   m.push_back(cl, i);
   m.dispatch(ci);
+  if (cl.continuous) {
+    // Patience runs to the first token, wherever the request waits (the queue or its GPU's batcher).
+    m.arm_patience(i);
+    return;
+  }
   if (m.recs[i].state != kQueued) return;
   // Left waiting for a batch to fill while a GPU is idle: the batch timer starts it within max_wait, so a
   // user more patient than that cannot give up first and needs no timer.
@@ -185,6 +198,10 @@ void ServingModel::Impl::arm_batch_timer(std::size_t ci, SimTime due) {
 
 void ServingModel::Impl::dispatch(std::size_t ci) {
   Cluster& cl = clusters[ci];
+  if (cl.continuous) {
+    llm_dispatch(ci);
+    return;
+  }
   // A batch is filling under a pending timer: an arrival cannot make it due sooner (it is never the
   // oldest); only a full batch can.
   if (cl.queued < cl.max_batch && engine->pending(cl.batch_timer)) return;
@@ -286,6 +303,10 @@ void ServingModel::Impl::batch_done(std::size_t ci, std::uint32_t g) {
 // Puts a busy GPU's batch back at the head of the queue (a failure or a thermal shutdown).
 void ServingModel::Impl::requeue_batch(std::size_t ci, std::uint32_t g) {
   Cluster& cl = clusters[ci];
+  if (cl.continuous) {
+    llm_requeue(ci, g);
+    return;
+  }
   Gpu& gpu = cl.gpus[g];
   engine->cancel(gpu.done);
   // The re-queued requests are older than any the pending batch timer was set for: let the next
@@ -327,6 +348,20 @@ void ServingModel::Impl::arm_missing_timers(Cluster& cl) {
 void ServingModel::Impl::abandon(std::uint32_t i) {
   Rec& r = recs[i];
   Cluster& cl = clusters[r.cluster];
+  if (r.state == kInService) {
+    // Continuous batching: given to a GPU, no first token yet. Still waiting in its batcher: the user
+    // leaves; joining a prefill under way: the first token is being computed, and the user stays.
+    const std::uint32_t g = r.gpu, ci = r.cluster;
+    if (!cl.llm[g].withdraw(i)) return;
+    set_in_service(cl, cl.in_service - 1);
+    ++stats[ct(cl.cls, r.r.tier)].abandoned;
+    ++cl.tiers[r.r.tier].abandoned;
+    ++cl.abandoned;
+    retry_or_give_up(i);
+    llm_sync(ci, g);
+    llm_dispatch(ci);
+    return;
+  }
   unlink(cl, i);
   ++stats[ct(cl.cls, r.r.tier)].abandoned;
   ++cl.tiers[r.r.tier].abandoned;

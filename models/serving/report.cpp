@@ -17,7 +17,8 @@ namespace {
 struct IntervalSnapshot {
   TimeWindow queue, busy, power;
   std::uint64_t arrivals = 0, completions = 0, rejected = 0, abandoned = 0, shed = 0;
-  std::vector<Histogram> response;
+  std::uint64_t output_tokens = 0, preemptions = 0;
+  std::vector<Histogram> response, ttft;  // ttft: continuous batching only
 };
 
 }  // namespace
@@ -52,11 +53,30 @@ void ServingModel::Impl::register_probes(ProbeRegistry& pr) {
                         Sampling::interval_stat});
       }
     }
+    if (cl.continuous) {
+      for (const auto& t : tier_names) {
+        for (const char* q : {"p50", "p99"}) {
+          cols.push_back({g + t + "/ttft_" + q + "_s", "s",
+                          std::string(q) + " time to first token (network included) of " + t +
+                              " requests whose first token came in the interval",
+                          Sampling::interval_stat});
+        }
+      }
+      cols.push_back({g + "running", "1", "requests held by the GPUs (running, joining or waiting for KV room) at the sample instant",
+                      Sampling::instant});
+      cols.push_back({g + "output_tokens_per_s", "1/s", "output tokens of the requests completed in the interval, per second",
+                      Sampling::interval_rate});
+      cols.push_back({g + "preemptions", "1", "requests preempted (KV cache full) in the interval", Sampling::interval_count});
+    }
     // The probe keeps its own interval: snapshots of the cluster's cumulative counters and integrals at its
     // previous sample, and the histograms the cluster records responses into.
     auto prev = std::make_shared<IntervalSnapshot>();
     prev->response.resize(tier_names.size());
     cl.response_tap = prev->response.data();
+    if (cl.continuous) {
+      prev->ttft.resize(tier_names.size());
+      cl.ttft_tap = prev->ttft.data();
+    }
     pr.add_group(std::move(cols), [this, ci, prev](SimTime now, std::span<double> out) {
       const Cluster& c = clusters[ci];
       IntervalSnapshot& p = *prev;
@@ -83,6 +103,19 @@ void ServingModel::Impl::register_probes(ProbeRegistry& pr) {
         h.quantiles(qs, out.subspan(o, 3));
         h.reset();
         o += 3;
+      }
+      if (c.continuous) {
+        static constexpr double q2[] = {0.5, 0.99};
+        for (Histogram& h : p.ttft) {
+          h.quantiles(q2, out.subspan(o, 2));
+          h.reset();
+          o += 2;
+        }
+        out[o++] = static_cast<double>(c.in_service);
+        out[o++] = dt > 0 ? static_cast<double>(c.output_tokens - p.output_tokens) / dt : 0.0;
+        out[o++] = static_cast<double>(c.preemptions - p.preemptions);
+        p.output_tokens = c.output_tokens;
+        p.preemptions = c.preemptions;
       }
       p.queue.open(c.queue_tw, now);
       p.busy.open(c.busy_tw, now);
@@ -124,6 +157,10 @@ void ServingModel::on_warmup_end(SimTime now) {
     s.wait.reset();
     s.e2e.reset();
     s.response_hist.reset();
+    s.ttft.reset();
+    s.tpot.reset();
+    s.ttft_hist.reset();
+    s.tpot_hist.reset();
   }
   for (auto& cl : m.clusters) {
     cl.ms_start = now;
@@ -136,6 +173,8 @@ void ServingModel::on_warmup_end(SimTime now) {
     cl.energy_ms = cl.power.integral(now);
     cl.busy_energy_ms = cl.busy_energy_j;
     cl.busy_host_ms = cl.busy_host_j;
+    cl.preemptions_ms = cl.preemptions;
+    cl.output_tokens_ms = cl.output_tokens;
   }
 }
 
@@ -175,12 +214,17 @@ double ServingModel::utilisation(std::size_t ci) const {
 
 void ServingModel::finish(SimTime now, Summary& sum) {
   Impl& m = *impl_;
+  const double span = (now - m.measure_start).to_seconds();
+  const auto base_met = [&m](std::size_t c, std::size_t k) {
+    return m.stats_ms.empty() ? std::uint64_t{0} : m.stats_ms[m.ct(c, k)].slo_met;
+  };
   double fleet_energy = 0, fleet_busy_energy = 0;
   std::uint64_t fleet_done = 0;
   for (std::size_t c = 0; c < m.class_names.size(); ++c) {
     const std::string g = "serving." + m.class_names[c];
     double energy = 0, busy_energy = 0, busy = 0, cap = 0, host_busy = 0;
     std::uint64_t done = 0;
+    bool llm_class = false;
     for (const std::size_t ci : m.by_class[c]) {
       const Cluster& cl = m.clusters[ci];
       energy += cl.power.integral(now) - cl.energy_ms;
@@ -189,6 +233,7 @@ void ServingModel::finish(SimTime now, Summary& sum) {
       busy += cl.busy_ms.mean(cl.busy_tw, now);
       cap += cl.operational_ms.mean(cl.operational_tw, now);
       host_busy += cl.busy_host_j - cl.busy_host_ms;  // the host's share (CPU, RAM, ...) while its GPUs serve
+      llm_class = llm_class || cl.continuous;
     }
     // Energy on the basis of Luccioni et al. 2024 ("Power hungry processing", the 2.907 Wh per image the
     // press quotes): GPU, CPU and RAM during the batches that served the requests, no idle time and no
@@ -232,6 +277,22 @@ void ServingModel::finish(SimTime now, Summary& sum) {
       sum.add(p + ".response_p999_s", q[3], "s", "99.9th percentile response time");
       sum.add(p + ".wait_mean_s", s.wait.mean(), "s", "mean wait in queue");
       sum.add(p + ".end_to_end_mean_s", s.e2e.mean(), "s", "mean time from the first attempt to the response");
+      if (llm_class) {
+        double t[4], o[4];
+        s.ttft_hist.quantiles(qs, t);
+        s.tpot_hist.quantiles(qs, o);
+        sum.add(p + ".ttft_mean_s", s.ttft.mean(), "s", "mean time to first token (wait + prefill + network)");
+        sum.add(p + ".ttft_p50_s", t[0], "s", "median time to first token");
+        sum.add(p + ".ttft_p99_s", t[2], "s", "99th percentile time to first token");
+        sum.add(p + ".tpot_mean_s", s.tpot.mean(), "s", "mean time per output token after the first (inter-token latency)");
+        sum.add(p + ".tpot_p50_s", o[0], "s", "median time per output token");
+        sum.add(p + ".tpot_p99_s", o[2], "s", "99th percentile time per output token");
+        const std::uint64_t met = s.slo_met - base_met(c, k);
+        sum.add(p + ".slo_attainment", f.completed ? static_cast<double>(met) / static_cast<double>(f.completed) : 0.0, "1",
+                "share of the requests served that met both the TTFT and the TPOT SLO (serving.slo)");
+        sum.add(p + ".goodput_per_s", span > 0 ? static_cast<double>(met) / span : 0.0, "1/s",
+                "requests served per second that met both SLOs (DistServe's goodput)");
+      }
     }
   }
   for (std::size_t ci = 0; ci < m.clusters.size(); ++ci) {
@@ -241,6 +302,13 @@ void ServingModel::finish(SimTime now, Summary& sum) {
     sum.add(g + ".mean_queue", mean_queue(ci), "1", "time-average number waiting");
     sum.add(g + ".energy_kwh", (cl.power.integral(now) - cl.energy_ms) / 3.6e6, "kWh", "GPU and server energy");
     sum.add_count(g + ".failures", static_cast<std::int64_t>(cl.failures), "GPU failures since t = 0");
+    if (cl.continuous) {
+      const double span_s = (now - cl.ms_start).to_seconds();
+      sum.add(g + ".output_tokens_per_s", span_s > 0 ? static_cast<double>(cl.output_tokens - cl.output_tokens_ms) / span_s : 0.0,
+              "1/s", "output tokens of the requests served, per second");
+      sum.add_count(g + ".preemptions", static_cast<std::int64_t>(cl.preemptions - cl.preemptions_ms),
+                    "requests preempted because the KV cache was full (recomputed later)");
+    }
   }
   sum.add("serving.it_energy_kwh", fleet_energy / 3.6e6, "kWh", "GPU and server energy of the whole fleet");
   sum.add("serving.it_energy_household_days", power::household_days(fleet_energy), "1",

@@ -17,6 +17,7 @@ const char* to_string(Reject r) noexcept {
     case Reject::quota: return "quota";
     case Reject::dropped: return "dropped";
     case Reject::queue_full: return "queue_full";
+    case Reject::too_long: return "too_long";
   }
   return "?";
 }
@@ -36,7 +37,9 @@ ServingModel::ServingModel(const Params& root, const sites::Layout& layout, cons
   for (std::size_t k = 0; k < wl.tier_count(); ++k) m.tier_names.push_back(wl.tier_name(k));
   const std::size_t nc = m.class_names.size(), nt = m.tier_names.size();
 
-  ServingSpec spec = read_serving_spec(root, layout, m.class_names, m.tier_names);
+  std::vector<bool> tokens;
+  for (std::size_t c = 0; c < wl.class_count(); ++c) tokens.push_back(wl.has_tokens(c));
+  ServingSpec spec = read_serving_spec(root, layout, m.class_names, m.tier_names, tokens);
   m.gpu_types = std::move(spec.gpu_types);
   m.lane_of_tier = std::move(spec.lane_of_tier);
   m.lanes = spec.lanes;
@@ -45,6 +48,8 @@ ServingModel::ServingModel(const Params& root, const sites::Layout& layout, cons
   m.max_attempts = spec.max_attempts;
   m.failure_rate_per_s = spec.failure_rate_per_s;
   m.repair_time = std::move(spec.repair_time);
+  m.ttft_slo_s = spec.ttft_slo_s;
+  m.tpot_slo_s = spec.tpot_slo_s;
   sites_ = std::move(spec.sites);
   for (const ClusterSpec& cs : spec.clusters) {
     Cluster cl;
@@ -59,6 +64,8 @@ ServingModel::ServingModel(const Params& root, const sites::Layout& layout, cons
     cl.max_wait = cs.max_wait;
     cl.queue_capacity = cs.queue_capacity;
     cl.weight = cs.weight;
+    cl.continuous = cs.continuous;
+    cl.prefill_budget = cs.prefill_budget;
     cl.lanes.assign(m.lanes, Lane{});
     cl.tiers.resize(nt);
     m.clusters.push_back(std::move(cl));
@@ -195,6 +202,13 @@ void ServingModel::set_group_clock(std::size_t ci, std::size_t gi, double f) {
   Group& grp = cl.groups[gi];
   if (grp.clock == f) return;
   grp.clock = f;
+  if (cl.continuous) {
+    for (std::uint32_t g = grp.first; g < grp.first + grp.count; ++g) {
+      cl.llm[g].set_speed(f);
+      if (cl.gpus[g].state == kBusy) m.llm_sync(ci, g);  // the phase's power at the new clock
+    }
+    return;
+  }
   for (std::uint32_t g = grp.first; g < grp.first + grp.count; ++g) {
     if (cl.gpus[g].state == kBusy) m.set_gpu_power(ci, g, cl.type->busy_power_w(*cl.svc, f));
   }

@@ -41,8 +41,8 @@
 
 namespace dcsim::serving {
 
-enum class Reject : std::uint8_t { rate_limit, quota, dropped, queue_full };
-inline constexpr std::size_t kRejectReasons = 4;
+enum class Reject : std::uint8_t { rate_limit, quota, dropped, queue_full, too_long };
+inline constexpr std::size_t kRejectReasons = 5;
 const char* to_string(Reject r) noexcept;
 
 struct SiteInfo {

@@ -46,7 +46,8 @@ struct FleetLimits {
 }  // namespace
 
 ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
-                              const std::vector<std::string>& class_names, const std::vector<std::string>& tier_names) {
+                              const std::vector<std::string>& class_names, const std::vector<std::string>& tier_names,
+                              const std::vector<bool>& class_tokens) {
   FleetLimits limits;
   ServingSpec m;
   const std::size_t nc = class_names.size(), nt = tier_names.size();
@@ -72,6 +73,14 @@ ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
       m.lane_of_tier[static_cast<std::size_t>(it - tier_names.begin())] = static_cast<std::uint8_t>(i);
     }
     m.lanes = pt.size() + 1;
+  }
+
+  // SLOs of continuously batched LLM requests.
+  {
+    const auto st = sv.optional_table("slo");
+    const Params s = st ? *st : Params(empty_table, "serving.slo", *root.schema());
+    m.ttft_slo_s = s.quantity("ttft");
+    m.tpot_slo_s = s.quantity("tpot");
   }
 
   // Retries.
@@ -148,6 +157,21 @@ ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
       cl.queue_capacity = ctab.has("queue_capacity") ? static_cast<std::uint64_t>(ctab.integer("queue_capacity"))
                                                      : static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
       cl.weight = ctab.quantity_or("weight", std::max(1.0, static_cast<double>(n)));
+      cl.continuous = ctab.choice("scheduler") == "continuous";
+      if (cl.continuous) {
+        if (!type.service.at(service).llm) {
+          ctab.fail("scheduler", "a service model with LLM latencies (prefill, decode, kv_tokens) for continuous batching",
+                    "service '" + echo(service) + "' of GPU type '" + echo(gpu) + "' has whole-batch times only");
+        }
+        if (!class_tokens[cl.cls]) {
+          ctab.fail("scheduler", "a class whose requests carry tokens for continuous batching",
+                    "class \"" + echo(cls) + "\" has no prompt_tokens and output_tokens (nor an Azure trace giving them)");
+        }
+        if (cl.max_batch < 2 && !ctab.has("max_batch")) {
+          ctab.fail("max_batch", "the most requests running at once on a GPU with continuous batching (e.g. 64)");
+        }
+        cl.prefill_budget = static_cast<std::uint64_t>(ctab.integer("prefill_budget"));
+      }
       limits.add(ctab, "gpus", n, cl.gpus_per_group);
       m.clusters.push_back(std::move(cl));
       site.clusters.push_back(ci);

@@ -39,6 +39,9 @@ struct ClusterSpec {
   SimTime max_wait;
   std::uint64_t queue_capacity = std::numeric_limits<std::uint64_t>::max();
   double weight = 1;
+  // Continuous (iteration-level) batching of an LLM service instead of whole batches.
+  bool continuous = false;
+  std::uint64_t prefill_budget = 0;  // prompt tokens per prefill iteration
 };
 
 struct AdmissionRuleSpec {
@@ -80,11 +83,15 @@ struct ServingSpec {
   // The initial GPUs of each cluster (one `add` at t = 0 per cluster, in cluster order), then the scheduled
   // [[serving.fleet_changes]] in scenario order.
   std::vector<FleetChangeSpec> changes;
+  // The SLOs of LLM requests served with continuous batching (goodput counts the requests that meet both).
+  double ttft_slo_s = 0, tpot_slo_s = 0;
 };
 
 // Reads [serving] (absent: all defaults) and the serving keys of the layout's sites and clusters, for the
 // given workload classes and tiers; serving's cluster indices are the layout's. Throws ConfigError.
+// `class_tokens` says, per class, whether its requests carry token counts (a continuous cluster needs them).
 ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
-                              const std::vector<std::string>& class_names, const std::vector<std::string>& tier_names);
+                              const std::vector<std::string>& class_names, const std::vector<std::string>& tier_names,
+                              const std::vector<bool>& class_tokens);
 
 }  // namespace dcsim::serving

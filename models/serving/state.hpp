@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/serving/continuous_batch.hpp"
 #include "models/serving/gpu.hpp"
 #include "models/serving/serving.hpp"
 #include "models/serving/spec.hpp"
@@ -30,6 +31,8 @@ struct Rec {
   workload::Request r;
   EventHandle timer;
   double start_s = 0;  // when service started
+  double first_token_s = -1;  // continuous batching: when its first token came (-1: not yet)
+  std::uint32_t gpu = 0;      // continuous batching: the GPU it is assigned to, while in service
   std::uint32_t prev = kNil, next = kNil;
   std::uint32_t cluster = 0;
   std::uint8_t lane = 0;
@@ -49,6 +52,7 @@ struct Gpu {
   EventHandle done;
   std::uint32_t group = 0;
   std::uint32_t idle_pos = kNil;  // position in the idle stack
+  std::uint32_t open_pos = kNil;  // continuous batching: position in the stack of busy GPUs with room
   std::uint16_t batch = 0;
   std::uint8_t state = kOff;
   bool leaving = false;
@@ -71,6 +75,11 @@ struct ClassStats {
   std::uint64_t given_up = 0;
   SumStat response, wait, e2e;
   Histogram response_hist;
+  // Continuous batching: time to first token and time per output token (after the first), and the
+  // requests that met both SLOs.
+  SumStat ttft, tpot;
+  Histogram ttft_hist, tpot_hist;
+  std::uint64_t slo_met = 0;
 };
 
 // A scheduled change as read, and the GPUs a drain took out (given back when it ends).
@@ -89,6 +98,12 @@ struct Cluster {
   double overhead_per_gpu_w = 0;
   std::uint32_t gpus_per_group = 8;
   double weight = 1;
+  // Continuous batching: one batcher per GPU, and the busy GPUs that can take another request.
+  bool continuous = false;
+  std::uint64_t prefill_budget = 0;
+  std::vector<ContinuousBatcher> llm;
+  std::vector<std::uint32_t> open;
+  std::uint64_t preemptions = 0, output_tokens = 0, preemptions_ms = 0, output_tokens_ms = 0;
 
   std::vector<Gpu> gpus;
   std::vector<Group> groups;
@@ -109,6 +124,7 @@ struct Cluster {
   // Per tier, the probe's histograms of the responses completed in its current interval: the probe owns
   // and clears them (an interval's quantiles need its exact extremes, which no cumulative histogram keeps).
   Histogram* response_tap = nullptr;
+  Histogram* ttft_tap = nullptr;  // continuous batching: the same for times to first token
   std::uint64_t completions = 0, arrivals = 0, abandoned = 0, shed = 0, rejected = 0;
   std::uint64_t c_ms = 0;
   double energy_ms = 0;
