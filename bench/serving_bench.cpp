@@ -14,7 +14,12 @@
 // keeps the 7-day run to minutes), with the surge's adoption switched off (p ≈ 0) so that the load is
 // stationary: with the surge on, memory follows the growing queues (bounded by their capacities), not time.
 //
-//   usage: serving_bench [--reps 3] [--minutes 60] [--memory]
+// --text compares the two text service models on the same fleet and text arrivals (image demand off,
+// thermal and cooling off): whole batches (today's text clusters) against continuous batching (the same
+// clusters with scheduler = "continuous", prompts of mean 1000 and outputs of mean 250 tokens); the figure
+// is text requests handled per wall-second, paired, and its target is a ratio of at least 0.8.
+//
+//   usage: serving_bench [--reps 3] [--minutes 60] [--memory] [--text]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,8 +106,11 @@ double peak_memory_mib(int days) {
 int main(int argc, char** argv) {
   const int reps = static_cast<int>(bench::arg_long(argc, argv, "--reps", 3));
   const long minutes = bench::arg_long(argc, argv, "--minutes", 60);
-  bool memory = false;
-  for (int i = 1; i < argc; ++i) memory |= std::strcmp(argv[i], "--memory") == 0;
+  bool memory = false, text = false;
+  for (int i = 1; i < argc; ++i) {
+    memory |= std::strcmp(argv[i], "--memory") == 0;
+    text |= std::strcmp(argv[i], "--text") == 0;
+  }
 
   const std::vector<std::string> over = {"simulation.duration=" + std::to_string(minutes) + "min", "simulation.warmup=0",
                                          "simulation.sample_interval=10min"};
@@ -124,6 +132,24 @@ int main(int argc, char** argv) {
   std::printf("  with thermal+cooling %.2f s vs %.2f s without: the thermal and cooling models take %.1f %% of the wall "
               "time (target <= 25 %%)\n",
               f.median_a(), f.median_b(), 100.0 * (f.median_a() - f.median_b()) / f.median_a());
+  if (text) {
+    std::vector<std::string> whole = over;
+    whole.push_back("workload.classes[0].requests_per_user_day=0.0");
+    std::vector<std::string> cont = whole;
+    cont.push_back("workload.classes[1].prompt_tokens={ kind = \"lognormal\", mean = 1000, cv = 1 }");
+    cont.push_back("workload.classes[1].output_tokens={ kind = \"lognormal\", mean = 250, cv = 1.2 }");
+    for (int s = 0; s < 4; ++s) {
+      cont.push_back("sites[" + std::to_string(s) + "].clusters[1].scheduler=\"continuous\"");
+    }
+    FleetRun w, c;
+    const auto t = bench::run_paired(reps, [&] { w = run_fleet(whole, false); }, [&] { c = run_fleet(cont, false); });
+    const double wr = static_cast<double>(w.requests) / t.median_a(), cr = static_cast<double>(c.requests) / t.median_b();
+    std::printf("  text, whole batches  %.2f M requests/s (%llu requests, %llu events)\n", wr / 1e6,
+                static_cast<unsigned long long>(w.requests), static_cast<unsigned long long>(w.events));
+    std::printf("  text, continuous     %.2f M requests/s (%llu requests, %llu events)\n", cr / 1e6,
+                static_cast<unsigned long long>(c.requests), static_cast<unsigned long long>(c.events));
+    std::printf("  ratio                %.2fx (target >= 0.8x)\n", cr / wr);
+  }
   if (memory) {
     const double one = peak_memory_mib(1), seven = peak_memory_mib(7);
     std::printf("  peak memory          %.1f MiB for 1 day, %.1f MiB for 7 days (stationary image demand; ratio %.2f)\n",
