@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A public Azure LLM inference trace (the format of AzurePublicDataset's AzureLLMInferenceTrace_*.csv,
-# written here) replayed by `dcsim run` on a text cluster, looped over an hour; a bad row and a wrong class
+# written here) replayed by `dcsim run` on a text cluster, looped over an hour, with whole batches and with
+# continuous batching (the rows' tokens as prefill and decode); a bad row and a wrong class
 # exit 2 with a located message and write nothing.
 # usage: azure_trace.sh DCSIM
 set -u
@@ -39,6 +40,15 @@ out=$("$dcsim" run "$tmp/az.toml" -o "$tmp/az.h5" -q) || fail "the run failed: $
 # repetitions are started and 3 x 145 + 2 = 437 rows replayed (the 146th starts at 3593.8 s: rows at +0 and +4.3 s).
 echo "$out" | grep -qE '^  workload.trace_repetitions +146 ' || fail "repetitions: $(echo "$out" | grep trace_repetitions)"
 echo "$out" | grep -qE '^  serving.text.all.attempts +437 ' || fail "attempts: $(echo "$out" | grep 'text.all.attempts')"
+# The same trace on continuous batching: each row's ContextTokens and GeneratedTokens are its prefill and
+# decode; every attempt is served (light load), with TTFT and TPOT in the summary and TTFT series in the file.
+cp "$tmp/az.toml" "$tmp/cb.toml"
+sed -i 's/^max_wait = "50 ms"/scheduler = "continuous"/' "$tmp/cb.toml"
+out=$("$dcsim" run "$tmp/cb.toml" -o "$tmp/cb.h5" -q) || fail "the continuous run failed: $out"
+echo "$out" | grep -qE '^  serving.text.all.completed +437 ' || fail "continuous completed: $(echo "$out" | grep 'text.all.completed')"
+echo "$out" | grep -qE '^  serving.text.all.ttft_p99_s +0\.[0-9]+ s ' || fail "ttft: $(echo "$out" | grep 'ttft_p99')"
+echo "$out" | grep -qE '^  serving.text.all.tpot_mean_s ' || fail "no tpot: $out"
+"$dcsim" info "$tmp/cb.h5" | grep -qF 'serving/t/all/ttft_p99_s' || fail "no TTFT series in the file"
 # Bad input: a negative token count, at its line and column; a class that is not there.
 sed -i 's/,396,109/,-396,109/' "$tmp/az.csv"
 err=$("$dcsim" run "$tmp/az.toml" -o "$tmp/bad.h5" -q 2>&1); rc=$?
