@@ -264,3 +264,17 @@ TEST_CASE("continuous batching's bad input gives located errors", "[serving][llm
   t2.replace(t2.find(tokens), tokens.size(), "");
   CHECK_THROWS_WITH(test::build_run(t2), Catch::Contains("scheduler") && Catch::Contains("no prompt_tokens"));
 }
+
+TEST_CASE("failed GPUs give their LLM requests back to the queue and every attempt is accounted for", "[serving][llm]") {
+  Llm s;
+  s.hours = 4;
+  s.rate = 4;
+  s.gpus = 4;
+  s.output = "300";
+  // A failure every ~2 h per GPU, repaired in 10 min: requests running on a failing GPU start again.
+  s.extra_cluster = "[serving.failures]\nrate_per_gpu_year = 4000\nrepair_time = \"10 min\"\n";
+  const Result r = run(scenario(s));  // the conservation and energy invariants are checked at the end
+  CHECK(r.n("serving.c.failures") > 4);
+  CHECK(r.n("serving.text.all.completed") > 0.99 * r.n("serving.text.all.attempts"));
+  CHECK(r.n("serving.text.all.ttft_p99_s") < r.n("serving.text.all.response_p99_s"));
+}
