@@ -156,17 +156,19 @@ ServiceModel read_service(const Params& p, const ServiceModel* base) {
       }
       s.prefill_power_w = s.decode_power_w = s.active_power_w;
     }
+    // Over a preset's, each key overrides its field; for a new LLM service each is required.
+    const auto q = [have](const Params& t, const char* key, double& field) {
+      field = have ? t.quantity_or(key, field) : t.quantity(key);
+    };
+    LlmLatency& l = s.llm_latency;
     if (auto pf = p.optional_table("prefill")) {
-      s.llm_latency.prefill_s = have ? pf->quantity_or("fixed", s.llm_latency.prefill_s) : pf->quantity("fixed");
-      s.llm_latency.prefill_s_per_token =
-          have ? pf->quantity_or("per_token", s.llm_latency.prefill_s_per_token) : pf->quantity("per_token");
+      q(*pf, "fixed", l.prefill_s);
+      q(*pf, "per_token", l.prefill_s_per_token);
     }
     if (auto dc = p.optional_table("decode")) {
-      LlmLatency& l = s.llm_latency;
-      l.decode_s = have ? dc->quantity_or("fixed", l.decode_s) : dc->quantity("fixed");
-      l.decode_s_per_request = have ? dc->quantity_or("per_request", l.decode_s_per_request) : dc->quantity("per_request");
-      l.decode_s_per_token =
-          have ? dc->quantity_or("per_cached_token", l.decode_s_per_token) : dc->quantity("per_cached_token");
+      q(*dc, "fixed", l.decode_s);
+      q(*dc, "per_request", l.decode_s_per_request);
+      q(*dc, "per_cached_token", l.decode_s_per_token);
       if (!(l.decode_time(1, 0) > 0)) dc->fail("fixed", "a decode iteration that takes time (fixed + per_request > 0)");
     }
     if (p.has("kv_tokens")) s.kv_tokens = static_cast<std::uint64_t>(p.integer("kv_tokens"));

@@ -99,6 +99,10 @@ struct ServingModel::Impl {
   void dispatch(std::size_t ci);
   void start_batch(std::size_t ci, std::uint32_t g);
   void batch_done(std::size_t ci, std::uint32_t g);
+  // A completed request's response and end-to-end times and its counters.
+  void record_completion(Cluster& cl, const Rec& r, double t, double rtt);
+  // A busy GPU whose work ended: off if it was leaving, down if its group is, otherwise idle.
+  void release_gpu(std::size_t ci, std::uint32_t g);
   // Puts a busy GPU's batch back at the head of the queue (a failure or a thermal shutdown).
   void requeue_batch(std::size_t ci, std::uint32_t g);
   void arm_patience(std::uint32_t i);
@@ -115,6 +119,7 @@ struct ServingModel::Impl {
   void llm_sync(std::size_t ci, std::uint32_t g);
   void llm_requeue(std::size_t ci, std::uint32_t g);  // its requests back at the head of the queue
   void llm_finished(Cluster& cl, std::uint32_t i, double t);
+  void book_busy_energy(Cluster& cl, Gpu& gpu, double now);  // the serving energy since the last booking
   void open_gpu(Cluster& cl, std::uint32_t g);
   void close_gpu(Cluster& cl, std::uint32_t g);
   std::uint32_t pop_head(Cluster& cl);  // the head of the highest non-empty lane, unlinked

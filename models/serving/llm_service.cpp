@@ -81,31 +81,12 @@ void ServingModel::Impl::llm_sync(std::size_t ci, std::uint32_t g) {
   Cluster& cl = clusters[ci];
   Gpu& gpu = cl.gpus[g];
   ContinuousBatcher& b = cl.llm[g];
-  const double now = now_s();
-  if (gpu.state == kBusy) {
-    cl.busy_energy_j += gpu.power_w * (now - gpu.batch_start_s);
-    cl.busy_host_j += cl.overhead_per_gpu_w * (now - gpu.batch_start_s);
-    gpu.batch_start_s = now;
-  }
   if (gpu.state != kBusy) return;
+  book_busy_energy(cl, gpu, now_s());
   if (b.assigned() == 0) {
     engine->cancel(gpu.done);
     close_gpu(cl, g);
-    --cl.busy;
-    if (gpu.leaving) {
-      gpu.leaving = false;
-      gpu.state = kOff;
-      ++cl.off;
-      set_gpu_power(ci, g, 0.0);
-      update_overhead(cl);
-    } else if (cl.groups[gpu.group].down) {
-      gpu.state = kDown;
-      ++cl.down;
-      set_gpu_power(ci, g, 0.0);
-    } else {
-      make_idle(ci, g);
-    }
-    update_counts(cl);
+    release_gpu(ci, g);
     return;
   }
   if (!gpu.leaving && b.assigned() < cl.max_batch) open_gpu(cl, g); else close_gpu(cl, g);
@@ -124,16 +105,18 @@ void ServingModel::Impl::llm_sync(std::size_t ci, std::uint32_t g) {
   }
 }
 
+void ServingModel::Impl::book_busy_energy(Cluster& cl, Gpu& gpu, double now) {
+  cl.busy_energy_j += gpu.power_w * (now - gpu.batch_start_s);
+  cl.busy_host_j += cl.overhead_per_gpu_w * (now - gpu.batch_start_s);
+  gpu.batch_start_s = now;
+}
+
 void ServingModel::Impl::llm_finished(Cluster& cl, std::uint32_t i, double t) {
   Rec& r = recs[i];
   const double rtt = self->sites_[cl.site].network_rtt_s;
   const double created = r.r.created.to_seconds();
-  const double resp = t - created + rtt;
+  record_completion(cl, r, t, rtt);
   ClassStats& s = stats[ct(cl.cls, r.r.tier)];
-  ++s.completed;
-  s.response.add(resp);
-  s.response_hist.record(resp);
-  s.e2e.add(t - r.r.first_created.to_seconds() + rtt);
   // Time per output token: the mean gap between tokens after the first (none for a one-token output).
   const double ttft = r.first_token_s - created + rtt;
   bool met = ttft <= ttft_slo_s;
@@ -144,8 +127,6 @@ void ServingModel::Impl::llm_finished(Cluster& cl, std::uint32_t i, double t) {
     met = met && tpot <= tpot_slo_s;
   }
   s.slo_met += met;
-  ++cl.tiers[r.r.tier].completed;
-  cl.response_tap[r.r.tier].record(resp);
   cl.output_tokens += r.r.output_tokens;
   ++cl.completions;
   set_in_service(cl, cl.in_service - 1);
@@ -184,10 +165,7 @@ void ServingModel::Impl::llm_change(std::size_t ci, std::uint32_t g) {
 void ServingModel::Impl::llm_requeue(std::size_t ci, std::uint32_t g) {
   Cluster& cl = clusters[ci];
   Gpu& gpu = cl.gpus[g];
-  const double now = now_s();
-  cl.busy_energy_j += gpu.power_w * (now - gpu.batch_start_s);
-  cl.busy_host_j += cl.overhead_per_gpu_w * (now - gpu.batch_start_s);
-  gpu.batch_start_s = now;
+  book_busy_energy(cl, gpu, now_s());
   engine->cancel(gpu.done);
   close_gpu(cl, g);
   llm_ids.clear();

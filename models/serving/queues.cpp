@@ -265,16 +265,7 @@ void ServingModel::Impl::batch_done(std::size_t ci, std::uint32_t g) {
   const std::uint32_t* slot = &cl.slots[static_cast<std::size_t>(g) * cl.max_batch];
   for (std::uint32_t j = 0; j < gpu.batch; ++j) {
     const std::uint32_t i = slot[j];
-    Rec& r = recs[i];
-    const double resp = now - r.r.created.to_seconds() + rtt;
-    ClassStats& s = stats[ct(cl.cls, r.r.tier)];
-    ++s.completed;
-    s.response.add(resp);
-    s.response_hist.record(resp);
-    s.e2e.add(now - r.r.first_created.to_seconds() + rtt);
-    TierStats& ts = cl.tiers[r.r.tier];
-    ++ts.completed;
-    cl.response_tap[r.r.tier].record(resp);
+    record_completion(cl, recs[i], now, rtt);
     free_rec_at(i);
   }
   cl.busy_energy_j += energy;
@@ -282,6 +273,24 @@ void ServingModel::Impl::batch_done(std::size_t ci, std::uint32_t g) {
   cl.completions += gpu.batch;
   set_in_service(cl, cl.in_service - gpu.batch);
   gpu.batch = 0;
+  release_gpu(ci, g);
+  dispatch(ci);
+}
+
+void ServingModel::Impl::record_completion(Cluster& cl, const Rec& r, double t, double rtt) {
+  const double resp = t - r.r.created.to_seconds() + rtt;
+  ClassStats& s = stats[ct(cl.cls, r.r.tier)];
+  ++s.completed;
+  s.response.add(resp);
+  s.response_hist.record(resp);
+  s.e2e.add(t - r.r.first_created.to_seconds() + rtt);
+  ++cl.tiers[r.r.tier].completed;
+  cl.response_tap[r.r.tier].record(resp);
+}
+
+void ServingModel::Impl::release_gpu(std::size_t ci, std::uint32_t g) {
+  Cluster& cl = clusters[ci];
+  Gpu& gpu = cl.gpus[g];
   --cl.busy;
   if (gpu.leaving) {
     gpu.leaving = false;
@@ -297,7 +306,6 @@ void ServingModel::Impl::batch_done(std::size_t ci, std::uint32_t g) {
     make_idle(ci, g);
   }
   update_counts(cl);
-  dispatch(ci);
 }
 
 // Puts a busy GPU's batch back at the head of the queue (a failure or a thermal shutdown).
