@@ -13,20 +13,37 @@ ContinuousBatcher::ContinuousBatcher(LlmLatency lat, LlmLimits lim) : base_(lat)
   if (!(lat_.decode_time(1, 0) > 0) || !(lat_.prefill_time(0) >= 0)) {
     throw std::invalid_argument("the decode iteration must take time (a_d + b_d > 0) and a prefill no negative time");
   }
+  if (lim_.chunked_prefill && lim_.prefill_budget <= lim_.max_batch) {
+    throw std::invalid_argument("with chunked prefill the token budget of an iteration (" + std::to_string(lim_.prefill_budget) +
+                                ") must exceed max_batch (" + std::to_string(lim_.max_batch) + "), to leave room for a chunk");
+  }
+}
+
+namespace {
+// The tokens a joiner's prefill processes with chunked prefill: its prompt and output so far, at least one
+// (an empty prompt still takes an iteration to give its first token).
+std::uint64_t fill_tokens(std::uint32_t prompt, std::uint32_t done) {
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(prompt) + done);
+}
+}  // namespace
+
+double ContinuousBatcher::prefill_share() const noexcept {
+  if (phase_ == Phase::prefill) return 1;
+  if (phase_ != Phase::decode || chunk_ == 0) return 0;
+  if (run_.empty()) return 1;
+  return seg_.prefill_s_per_token * static_cast<double>(chunk_) / seg_a_;
 }
 
 std::uint64_t ContinuousBatcher::cached_tokens() const noexcept { return cached_; }
 
 double ContinuousBatcher::decode_span(std::uint64_t n) const {
-  const double b = static_cast<double>(run_.size()), dn = static_cast<double>(n);
-  const double a = seg_.decode_time(b, static_cast<double>(k0_));
-  return dn * a + seg_.decode_s_per_token * b * dn * (dn - 1) / 2;
+  const double dn = static_cast<double>(n);
+  return dn * seg_a_ + seg_g_ * dn * (dn - 1) / 2;
 }
 
 std::uint64_t ContinuousBatcher::iterations_within(double dt) const {
   if (!(dt > 0)) return 0;
-  const double b = static_cast<double>(run_.size());
-  const double a = seg_.decode_time(b, static_cast<double>(k0_)), c = seg_.decode_s_per_token * b;
+  const double a = seg_a_, c = seg_g_;
   double n = c > 0 ? (-(a - c / 2) + std::sqrt((a - c / 2) * (a - c / 2) + 2 * c * dt)) / c : dt / a;
   auto k = static_cast<std::uint64_t>(std::max(0.0, std::floor(n)));
   while (decode_span(k + 1) <= dt) ++k;  // the root is exact to a few ulps: settle it on T itself
@@ -40,17 +57,18 @@ void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint
     throw std::invalid_argument("a request of " + std::to_string(prompt) + " + " + std::to_string(output) +
                                 " tokens can never fit a KV cache of " + std::to_string(lim_.kv_tokens) + " tokens");
   }
-  if (static_cast<std::uint64_t>(prompt) + output > lim_.prefill_budget) {
+  if (!lim_.chunked_prefill && static_cast<std::uint64_t>(prompt) + output > lim_.prefill_budget) {
     // A preempted request is recomputed with its output so far: its prompt and output must fit the budget.
     throw std::invalid_argument("a request of " + std::to_string(prompt) + " + " + std::to_string(output) +
                                 " tokens can exceed the prefill budget of " + std::to_string(lim_.prefill_budget) + " tokens");
   }
   wait_.push_back(Req{id, prompt, output});
   switch (phase_) {
-    case Phase::idle: start_prefill(now); break;
+    case Phase::idle: next_segment(now); break;
     case Phase::prefill: break;  // the prefill's end looks at the queue
     case Phase::decode: {
-      if (run_.size() >= lim_.max_batch) break;  // nothing can join before a request leaves
+      // Nothing can join before a request leaves. (Chunked: the joiners of the stream count too.)
+      if (run_.size() + joining_.size() >= lim_.max_batch) break;
       // Join at the first iteration boundary at or after now.
       std::uint64_t nb = iterations_within(now - t0_);
       if (t0_ + decode_span(nb) < now) ++nb;
@@ -81,6 +99,9 @@ void ContinuousBatcher::clear(std::vector<std::uint64_t>& ids) {
   run_.clear();
   cached_ = 0;
   joining_.clear();
+  stream_ = reserved_ = 0;
+  head_filled_ = 0;
+  chunk_ = 0;
   wait_.clear();
   phase_ = Phase::idle;
   due_ = Due::none;
@@ -133,14 +154,19 @@ void ContinuousBatcher::start_decode(double now) {
   t0_ = now;
   seg_ = lat_;
   k0_ = cached_tokens();
+  chunk_ = 0;
+  seg_a_ = seg_.decode_time(static_cast<double>(run_.size()), static_cast<double>(k0_));
+  seg_g_ = seg_.decode_s_per_token * static_cast<double>(run_.size());
   plan_decode();
 }
 
 void ContinuousBatcher::plan_decode() {
   const std::uint64_t b = run_.size();
-  std::uint64_t n_fin = std::numeric_limits<std::uint64_t>::max();
+  const std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t n_fin = none;
   for (const Req& r : run_) n_fin = std::min<std::uint64_t>(n_fin, r.output - r.done);
-  const std::uint64_t n_kv = k0_ + b > lim_.kv_tokens ? 0 : (lim_.kv_tokens - k0_) / b;
+  const std::uint64_t held = k0_ + reserved_;  // the running requests' cache and the joiners' reservations
+  const std::uint64_t n_kv = b == 0 ? none : held + b > lim_.kv_tokens ? 0 : (lim_.kv_tokens - held) / b;
   if (n_kv < n_fin) {
     due_ = Due::kv_full;
     due_n_ = n_kv;
@@ -148,7 +174,90 @@ void ContinuousBatcher::plan_decode() {
     due_ = Due::finish;
     due_n_ = n_fin;
   }
+  if (chunk_ > 0) {
+    // The first joiner's prompt is done, or the stream is short of another full chunk (the segment's chunk
+    // size would change): whichever comes first.
+    const Req& h = joining_.front();
+    const std::uint64_t left = fill_tokens(h.prompt, h.done) - head_filled_;
+    const std::uint64_t n_c = std::min((left + chunk_ - 1) / chunk_, stream_ / chunk_);
+    if (n_c <= due_n_) {
+      due_ = Due::chunk;
+      due_n_ = n_c;
+    }
+  }
   next_ = t0_ + decode_span(due_n_);
+}
+
+void ContinuousBatcher::admit_stream() {
+  std::uint64_t k = cached_ + reserved_;
+  while (!wait_.empty() && run_.size() + joining_.size() < lim_.max_batch) {
+    const Req& r = wait_.front();
+    const std::uint64_t p = fill_tokens(r.prompt, r.done);  // recomputed with its output so far
+    // As in start_prefill: its cache, and room for the batch's next iteration unless it is alone.
+    const bool alone = run_.empty() && joining_.empty();
+    if (k + p + 1 + (alone ? 0 : run_.size() + joining_.size() + 1) > lim_.kv_tokens) break;
+    k += p + 1;
+    reserved_ += p + 1;
+    stream_ += p;
+    joining_.push_back(r);
+    wait_.pop_front();
+  }
+}
+
+void ContinuousBatcher::start_segment(double now) {
+  admit_stream();
+  if (stream_ == 0) {
+    if (!run_.empty()) {
+      start_decode(now);
+    } else {
+      phase_ = Phase::idle;
+      due_ = Due::none;
+      chunk_ = 0;
+      next_ = std::numeric_limits<double>::infinity();
+    }
+    return;
+  }
+  const std::uint64_t b = run_.size();
+  phase_ = Phase::decode;
+  t0_ = now;
+  seg_ = lat_;
+  k0_ = cached_tokens();
+  chunk_ = std::min(lim_.prefill_budget - b, stream_);  // the budget exceeds max_batch (constructor)
+  const double c = static_cast<double>(chunk_);
+  seg_a_ = b > 0 ? seg_.decode_time(static_cast<double>(b), static_cast<double>(k0_)) + seg_.prefill_s_per_token * c
+                 : seg_.prefill_time(c);
+  seg_g_ = seg_.decode_s_per_token * static_cast<double>(b);
+  plan_decode();
+}
+
+void ContinuousBatcher::advance_stream(std::uint64_t n, double t, std::vector<Event>& out) {
+  std::uint64_t tokens = n * chunk_;  // at most the stream (the segment ends before it runs short)
+  stream_ -= tokens;
+  std::size_t j = 0;
+  for (; j < joining_.size(); ++j) {
+    Req& r = joining_[j];
+    const std::uint64_t p = fill_tokens(r.prompt, r.done);
+    if (tokens < p - head_filled_) {
+      head_filled_ += static_cast<std::uint32_t>(tokens);
+      break;
+    }
+    tokens -= p - head_filled_;
+    head_filled_ = 0;
+    reserved_ -= p + 1;
+    ++r.done;  // the iteration with the prompt's last chunk produces its next token
+    ++generated_;
+    if (!r.started) {
+      r.started = true;
+      out.push_back({What::first_token, r.id, t});
+    }
+    if (r.done == r.output) {
+      out.push_back({What::finished, r.id, t});
+    } else {
+      run_.push_back(r);
+      cached_ += static_cast<std::uint64_t>(r.prompt) + r.done;
+    }
+  }
+  joining_.erase(joining_.begin(), joining_.begin() + static_cast<std::ptrdiff_t>(j));
 }
 
 void ContinuousBatcher::advance(std::vector<Event>& out) {
@@ -173,12 +282,13 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
     start_prefill(t);
     return;
   }
+  const std::size_t b = run_.size();  // the requests that decoded in the segment (joiners join at its end)
   // A decode segment's change: its iterations so far and who leaves, in one pass (in join order).
   const std::uint64_t n = due_n_;
-  generated_ += n * run_.size();
-  cached_ += n * run_.size();
+  generated_ += n * b;
+  cached_ += n * b;
   std::size_t keep = 0;
-  for (std::size_t j = 0; j < run_.size(); ++j) {
+  for (std::size_t j = 0; j < b; ++j) {
     Req& r = run_[j];
     r.done += static_cast<std::uint32_t>(n);
     if (r.done < r.output) {
@@ -190,7 +300,19 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
     }
   }
   run_.resize(keep);
-  // The cache is full for another iteration: the request that joined last gives its cache up.
+  if (chunk_ > 0) advance_stream(n, t, out);
+  // The cache is full for another iteration: the request that joined last gives its cache up (chunked: a
+  // joiner of the stream first, the newest first).
+  while (!joining_.empty() && cached_ + reserved_ + run_.size() > lim_.kv_tokens) {
+    const Req& r = joining_.back();
+    const std::uint64_t p = fill_tokens(r.prompt, r.done);
+    stream_ -= p - (joining_.size() == 1 ? head_filled_ : 0);
+    if (joining_.size() == 1) head_filled_ = 0;
+    reserved_ -= p + 1;
+    out.push_back({What::preempted, r.id, t});
+    wait_.push_front(r);
+    joining_.pop_back();
+  }
   while (!run_.empty() && cached_ + run_.size() > lim_.kv_tokens) {
     const Req& r = run_.back();
     cached_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
@@ -198,7 +320,7 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
     wait_.push_front(r);
     run_.pop_back();
   }
-  start_prefill(t);
+  next_segment(t);
 }
 
 }  // namespace dcsim::serving

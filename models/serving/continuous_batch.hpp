@@ -10,6 +10,14 @@
 // producing one token per request, in
 //     t_decode(b, K) = a_d + b_d · b + c_d · K   (b requests, K tokens cached: prompts and outputs so far)
 // Without chunked prefill the running requests stall during a prefill iteration (vLLM's default schedule).
+// With chunked prefill (Sarathi-Serve, Agrawal et al., OSDI 2024) the prefill budget is the tokens of one
+// iteration: the running requests decode in every iteration, and the joiners' prompts, in FIFO order,
+// fill the rest of the budget in chunks; a joiner gets its first token at the end of the iteration that
+// holds its prompt's last chunk, and decodes from the next. Such a hybrid iteration of b running requests
+// and c prompt tokens takes
+//     t_hybrid(b, K, c) = t_decode(b, K) + b_p · c    (b > 0; a_p + b_p · c without running requests),
+// an assumption in Sarathi-Serve's spirit: the prompt tokens ride on the decode's weight reads, so only
+// their per-token cost is added. A joiner's cache (its prompt and first token) is reserved when it joins.
 // The KV cache holds at most M tokens; a decode iteration needs one more slot per running request, and when
 // the cache is full the request that joined last is preempted: its cache is freed and it waits again at
 // the head of the queue, to be recomputed (a prefill of its prompt and its output so far; its first token
@@ -19,7 +27,8 @@
 // iterations are uniform in b and grow K by b each, so n iterations from K0 take
 //     T(n) = n (a_d + b_d b + c_d K0) + c_d b n (n − 1) / 2,
 // and the instant of the next change is found by solving T(n) for n: a few events per request, not one per
-// token. The class knows nothing of the engine: the caller submits requests, asks for the next change and
+// token. A hybrid segment is the same sum with t_hybrid in place of t_decode (c is constant in it: it ends
+// when a joiner's prompt is done or the stream of prompts runs short of a full chunk). The class knows nothing of the engine: the caller submits requests, asks for the next change and
 // advances to it.
 #pragma once
 
@@ -41,6 +50,9 @@ struct LlmLimits {
   std::uint64_t kv_tokens = std::numeric_limits<std::uint64_t>::max();     // M
   std::uint32_t max_batch = std::numeric_limits<std::uint32_t>::max();     // running requests at most
   std::uint64_t prefill_budget = std::numeric_limits<std::uint64_t>::max();  // prompt tokens per prefill iteration
+  // Sarathi-Serve's chunked prefill: prefill_budget is then the tokens of one iteration (decodes and
+  // prompt chunks), which must exceed max_batch; a prompt of any length is served in chunks.
+  bool chunked_prefill = false;
 };
 
 class ContinuousBatcher {
@@ -52,11 +64,12 @@ class ContinuousBatcher {
     double t;
   };
 
-  // Throws std::invalid_argument if a decode iteration takes no time or a prefill negative time.
+  // Throws std::invalid_argument if a decode iteration takes no time or a prefill negative time, or if a
+  // chunked prefill's budget leaves no room for a chunk beside max_batch decodes.
   ContinuousBatcher(LlmLatency lat, LlmLimits lim);
 
   // A request arrives at `now` (not before the last change). Throws std::invalid_argument if it can never
-  // fit the KV cache or the prefill budget, or has no output.
+  // fit the KV cache or (without chunked prefill) the prefill budget, or has no output.
   void submit(std::uint64_t id, std::uint32_t prompt_tokens, std::uint32_t output_tokens, double now);
   // The instant of the next change of the batch (infinity when idle with nothing waiting).
   double next_change() const noexcept { return next_; }
@@ -68,7 +81,10 @@ class ContinuousBatcher {
   // Requests given to the batcher and not finished: running, joining in a prefill, or waiting.
   std::size_t assigned() const noexcept { return run_.size() + joining_.size() + wait_.size(); }
   bool idle() const noexcept { return phase_ == Phase::idle; }
-  bool prefilling() const noexcept { return phase_ == Phase::prefill; }
+  // The share of the current iteration's time that is prefill work: 1 in a prefill iteration, 0 in a plain
+  // decode iteration, b_p·c / t_hybrid in a hybrid one (chunked prefill). The power model weighs the two
+  // phases' powers by it.
+  double prefill_share() const noexcept;
   // Takes a waiting request out (a user who gave up before the first token). False if it is not waiting
   // (running, or joining in the prefill under way: its first token is being computed).
   bool withdraw(std::uint64_t id);
@@ -96,18 +112,27 @@ class ContinuousBatcher {
   void plan();                                       // sets next_ from the state
   void start_prefill(double now);                    // the joiners that fit, or a decode segment
   void start_decode(double now);
-  void plan_decode();                                // the decode segment's next change, from t0_ and k0_
+  void plan_decode();                                // the segment's next change, from t0_, k0_ and the stream
+  void start_segment(double now);                    // chunked: admits joiners, then a hybrid or decode segment
+  void admit_stream();                               // chunked: waiting requests into the prefill stream
+  void advance_stream(std::uint64_t n, double t, std::vector<Event>& out);  // n hybrid iterations' chunks
+  void next_segment(double t) { lim_.chunked_prefill ? start_segment(t) : start_prefill(t); }
 
   LlmLatency base_, lat_, seg_;  // at full clock, at the current speed, and of the decode segment under way
   LlmLimits lim_;
   std::vector<Req> run_;     // in the order they joined
   std::deque<Req> wait_;
-  std::vector<Req> joining_;  // in the prefill iteration under way
+  std::vector<Req> joining_;  // in the prefill iteration under way (chunked: the prefill stream, FIFO)
   Phase phase_ = Phase::idle;
   double t0_ = 0;            // start of the current iteration (prefill) or segment (decode)
   std::uint64_t k0_ = 0;     // cached tokens at the segment's start
   double next_ = std::numeric_limits<double>::infinity();
-  enum class Due : std::uint8_t { none, prefill_end, finish, kv_full, join } due_ = Due::none;
+  double seg_a_ = 0, seg_g_ = 0;  // the segment's first iteration time, and its growth per iteration
+  std::uint64_t chunk_ = 0;       // prompt tokens per iteration of the segment (0: a plain decode segment)
+  std::uint64_t stream_ = 0;      // chunked: the joiners' prompt tokens not processed yet
+  std::uint64_t reserved_ = 0;    // chunked: KV reserved for the joiners (prompt and first token each)
+  std::uint32_t head_filled_ = 0;  // chunked: tokens of the first joiner's prompt processed so far
+  enum class Due : std::uint8_t { none, prefill_end, finish, kv_full, join, chunk } due_ = Due::none;
   std::uint64_t due_n_ = 0;  // decode iterations at the change
   bool join_pending_ = false;
   std::uint64_t generated_ = 0;

@@ -27,6 +27,7 @@ void ServingModel::Impl::add_gpus(std::size_t ci, std::uint32_t n) {
         lim.kv_tokens = cl.svc->kv_tokens;
         lim.max_batch = cl.max_batch;
         lim.prefill_budget = cl.prefill_budget;
+        lim.chunked_prefill = cl.chunked_prefill;
         cl.llm.emplace_back(cl.svc->llm_latency, lim);
         cl.llm.back().set_speed(cl.groups[gi].clock);
       }

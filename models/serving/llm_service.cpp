@@ -8,8 +8,9 @@
 // whose prefill is under way stays (its first token is being computed). A preempted request stays on its
 // GPU and is recomputed there. A failed or shut-down GPU gives its requests back to the head of the queue.
 //
-// Power: prefill_power during a prefill iteration, decode_power during decode iterations, the loaded idle
-// power when empty, each scaled by the group's clock as busy power is. The clock also slows the
+// Power: prefill_power during a prefill iteration, decode_power during decode iterations (a hybrid
+// iteration of chunked prefill: the two weighed by its share of prefill time), the loaded idle power when
+// empty, each scaled by the group's clock as busy power is. The clock also slows the
 // iterations (1/f), from the batch's next change on. Energy is booked to the cluster's serving energy
 // (the inference basis) over the time each GPU holds requests.
 #include <algorithm>
@@ -91,9 +92,11 @@ void ServingModel::Impl::llm_sync(std::size_t ci, std::uint32_t g) {
   }
   if (!gpu.leaving && b.assigned() < cl.max_batch) open_gpu(cl, g); else close_gpu(cl, g);
   const double f = cl.groups[gpu.group].clock;
+  const double share = b.prefill_share();
   const double active = b.idle() ? cl.type->idle_loaded_w
-                        : b.prefilling() ? cl.svc->prefill_power_w
-                                         : cl.svc->decode_power_w;
+                        : share == 1 ? cl.svc->prefill_power_w
+                        : share == 0 ? cl.svc->decode_power_w
+                                     : cl.svc->decode_power_w + share * (cl.svc->prefill_power_w - cl.svc->decode_power_w);
   set_gpu_power(ci, g, b.idle() ? active : cl.type->phase_power_w(active, f));
   // The event of the next change: integer time, never before now.
   const SimTime due = std::max(engine->now(), SimTime::from_seconds(b.next_change()));

@@ -245,7 +245,12 @@ const std::vector<ParamDef>& parameter_table() {
         {.key = cl + ".prefill_budget", .type = ParamType::integer, .range = Range::closed(1, 1e9), .def = "8192",
          .basis = Basis::assumption,
          .source = "vLLM's max_num_batched_tokens is of this order (2048–16384 by version and model length; unverified)",
-         .help = "Most prompt tokens in one prefill iteration (scheduler = \"continuous\"); a longer request is rejected (too_long)."},
+         .help = "Most prompt tokens in one prefill iteration (scheduler = \"continuous\"); a longer request is rejected "
+                 "(too_long). With chunked_prefill: the tokens of one iteration, decodes and prompt chunks (Sarathi-Serve's token budget)."},
+        {.key = cl + ".chunked_prefill", .type = ParamType::boolean, .def = "false", .basis = Basis::assumption,
+         .source = "vLLM's default schedule (prefills stall the batch) unless the scenario asks for Sarathi-Serve's chunked prefill",
+         .help = "scheduler = \"continuous\": split prompts into chunks that share each iteration with the running decodes "
+                 "(Sarathi-Serve, OSDI 2024), so prefills no longer stall the batch."},
         {.key = cl + ".max_wait", .type = ParamType::duration, .range = Range::non_negative(), .def = "0 s",
          .basis = Basis::assumption, .source = "a batch starts as soon as a GPU is free",
          .help = "Longest a free GPU waits for a batch to fill."},

@@ -37,10 +37,10 @@ void ServingModel::submit(const workload::Request& req) {
     m.retry_or_give_up(i);
     return;
   }
-  // An LLM request that can never fit the GPU's KV cache or one prefill iteration (a preempted request is
-  // recomputed with its output so far, so both must hold its prompt and output).
-  if (cl.continuous && (static_cast<std::uint64_t>(req.prompt_tokens) + req.output_tokens > cl.svc->kv_tokens ||
-                        static_cast<std::uint64_t>(req.prompt_tokens) + req.output_tokens > cl.prefill_budget)) {
+  // An LLM request that can never fit the GPU's KV cache or (without chunked prefill) one prefill iteration
+  // (a preempted request is recomputed with its output so far, so both must hold its prompt and output).
+  const std::uint64_t llm_tokens = static_cast<std::uint64_t>(req.prompt_tokens) + req.output_tokens;
+  if (cl.continuous && (llm_tokens > cl.svc->kv_tokens || (!cl.chunked_prefill && llm_tokens > cl.prefill_budget))) {
     m.reject(req, Reject::too_long);
     return;
   }

@@ -66,6 +66,7 @@ ServingModel::ServingModel(const Params& root, const sites::Layout& layout, cons
     cl.weight = cs.weight;
     cl.continuous = cs.continuous;
     cl.prefill_budget = cs.prefill_budget;
+    cl.chunked_prefill = cs.chunked_prefill;
     cl.lanes.assign(m.lanes, Lane{});
     cl.tiers.resize(nt);
     m.clusters.push_back(std::move(cl));

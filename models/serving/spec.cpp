@@ -171,6 +171,12 @@ ServingSpec read_serving_spec(const Params& root, const sites::Layout& layout,
           ctab.fail("max_batch", "the most requests running at once on a GPU with continuous batching (e.g. 64)");
         }
         cl.prefill_budget = static_cast<std::uint64_t>(ctab.integer("prefill_budget"));
+        cl.chunked_prefill = ctab.boolean("chunked_prefill");
+        if (cl.chunked_prefill && cl.prefill_budget <= cl.max_batch) {
+          ctab.fail("prefill_budget", "with chunked_prefill, a token budget per iteration above max_batch (" +
+                    std::to_string(cl.max_batch) + "), to leave room for a prompt chunk beside the decodes",
+                    std::to_string(cl.prefill_budget));
+        }
       }
       limits.add(ctab, "gpus", n, cl.gpus_per_group);
       m.clusters.push_back(std::move(cl));

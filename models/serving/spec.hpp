@@ -41,7 +41,8 @@ struct ClusterSpec {
   double weight = 1;
   // Continuous (iteration-level) batching of an LLM service instead of whole batches.
   bool continuous = false;
-  std::uint64_t prefill_budget = 0;  // prompt tokens per prefill iteration
+  std::uint64_t prefill_budget = 0;  // prompt tokens per prefill iteration (chunked: tokens per iteration)
+  bool chunked_prefill = false;
 };
 
 struct AdmissionRuleSpec {

@@ -101,6 +101,7 @@ struct Cluster {
   // Continuous batching: one batcher per GPU, and the busy GPUs that can take another request.
   bool continuous = false;
   std::uint64_t prefill_budget = 0;
+  bool chunked_prefill = false;
   std::vector<ContinuousBatcher> llm;
   std::vector<std::uint32_t> open;
   std::uint64_t preemptions = 0, output_tokens = 0, preemptions_ms = 0, output_tokens_ms = 0;

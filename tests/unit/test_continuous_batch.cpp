@@ -2,7 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <algorithm>
+#include <deque>
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "models/serving/continuous_batch.hpp"
@@ -158,4 +161,198 @@ TEST_CASE("continuous batching keeps Little's law and delivers every token, at a
   for (const auto& [when, d] : steps) area += n * (when - prev), prev = when, n += d;
   CHECK(area / last == Approx(static_cast<double>(a.size()) / last * (sum_w / static_cast<double>(a.size()))).epsilon(1e-9));
   CHECK(ev.size() <= 3 * a.size());  // first token, finished, and the odd preemption: not one per token
+}
+
+TEST_CASE("chunked prefill: a long prompt shares iterations with the running decode instead of stalling it", "[serving][llm]") {
+  // Prefill 100 ms + 1 ms per token; decode 10 ms + 10 ms per request; a budget of 101 tokens per iteration.
+  // A (prompt 10, 5 tokens) at 0; B (prompt 250, 3 tokens) at 0.125.
+  LlmLatency lat{.prefill_s = 0.1, .prefill_s_per_token = 0.001, .decode_s = 0.01, .decode_s_per_request = 0.01};
+  ContinuousBatcher b(lat, LlmLimits{.max_batch = 4, .prefill_budget = 101, .chunked_prefill = true});
+  const auto ev = run(b, {{1, 0.0, 10, 5}, {2, 0.125, 250, 3}});
+  // A alone: one iteration of its 10-token prompt (0.1 + 0.01 = 0.11, token 1), then 20-ms decodes: 0.13 (2).
+  // B joins at 0.13: hybrid iterations of A's decode and 100 of B's tokens, 0.02 + 0.1 = 0.12 s each:
+  // 0.25 (A 3), 0.37 (A 4); then the last 50 tokens: 0.02 + 0.05 = 0.07 s, to 0.44 (A 5: finished; B's first
+  // token). B alone: 0.46 (2), 0.48 (3: finished).
+  CHECK(at(ev, 1, What::first_token) == Approx(0.11));
+  CHECK(at(ev, 1, What::finished) == Approx(0.44));
+  CHECK(at(ev, 2, What::first_token) == Approx(0.44));
+  CHECK(at(ev, 2, What::finished) == Approx(0.48));
+  CHECK(b.tokens_generated() == 8);
+  // Without chunks (and a budget that holds B), A stalls for B's whole prefill, 0.1 + 0.25 s from 0.13, and
+  // its last three tokens come at 0.51, 0.54 (both decoding, 30 ms) and 0.56: chunking cut A's longest gap
+  // between tokens from 0.38 s to 0.12 s, and B's first token came 0.04 s earlier too (no prefill fixed cost).
+  ContinuousBatcher whole(lat, LlmLimits{.max_batch = 4});
+  const auto ev2 = run(whole, {{1, 0.0, 10, 5}, {2, 0.125, 250, 3}});
+  CHECK(at(ev2, 2, What::first_token) == Approx(0.48));
+  CHECK(at(ev2, 1, What::finished) == Approx(0.56));
+  // A prompt longer than the budget is served in chunks, not refused; a budget that leaves no room beside
+  // max_batch decodes is refused.
+  ContinuousBatcher c(lat, LlmLimits{.max_batch = 4, .prefill_budget = 101, .chunked_prefill = true});
+  CHECK_NOTHROW(c.submit(1, 5000, 10, 0.0));
+  CHECK_THROWS_AS(ContinuousBatcher(lat, LlmLimits{.max_batch = 64, .prefill_budget = 64, .chunked_prefill = true}),
+                  std::invalid_argument);
+  // The share of prefill work in the hybrid iteration: 0.1 of its 0.12 s.
+  ContinuousBatcher d(lat, LlmLimits{.max_batch = 4, .prefill_budget = 101, .chunked_prefill = true});
+  std::vector<ContinuousBatcher::Event> out;
+  d.submit(1, 10, 5, 0.0);
+  CHECK(d.prefill_share() == 1);  // alone: a prefill iteration
+  d.advance(out);
+  CHECK(d.prefill_share() == 0);  // decoding
+  d.submit(2, 250, 3, 0.125);
+  d.advance(out);  // the join at 0.13
+  CHECK(d.prefill_share() == Approx(0.1 / 0.12));
+}
+
+namespace {
+
+// The same schedule stepped one iteration at a time, without any closed form: at each iteration boundary
+// the finished requests leave, the cache check preempts, waiting requests are admitted, and the next
+// iteration (a prefill, a plain decode, or with chunked prefill a hybrid) is composed and timed.
+std::vector<ContinuousBatcher::Event> reference(const LlmLatency& lat, const LlmLimits& lim, const std::vector<Arrival>& a) {
+  struct R {
+    std::uint64_t id;
+    std::uint32_t prompt, output, done = 0;
+    bool started = false;
+  };
+  std::vector<ContinuousBatcher::Event> out;
+  std::vector<R> run, joining;
+  std::deque<R> wait;
+  std::uint64_t cached = 0, reserved = 0, filled = 0;  // filled: tokens of joining[0]'s prompt processed
+  const auto fill = [](const R& r) { return std::max<std::uint64_t>(1, std::uint64_t{r.prompt} + r.done); };
+  std::size_t i = 0;
+  double t = 0;
+  const auto first_or_join = [&](R r, double when) {
+    ++r.done;
+    if (!r.started) r.started = true, out.push_back({What::first_token, r.id, when});
+    if (r.done == r.output) {
+      out.push_back({What::finished, r.id, when});
+    } else {
+      run.push_back(r);
+      cached += std::uint64_t{r.prompt} + r.done;
+    }
+  };
+  for (;;) {
+    while (i < a.size() && a[i].t <= t) wait.push_back({a[i].id, a[i].prompt, a[i].output}), ++i;
+    // Admission, as the model's start_prefill (whole prompts within the budget) or its stream (chunked).
+    std::vector<R> prefill;
+    std::uint64_t k = cached + reserved, tokens = 0;
+    while (!wait.empty() && run.size() + joining.size() + prefill.size() < lim.max_batch) {
+      const R& r = wait.front();
+      const std::uint64_t p = lim.chunked_prefill ? fill(r) : std::uint64_t{r.prompt} + r.done;
+      const bool alone = run.empty() && joining.empty() && prefill.empty();
+      if (k + p + 1 + (alone ? 0 : run.size() + joining.size() + prefill.size() + 1) > lim.kv_tokens) break;
+      if (!lim.chunked_prefill && tokens + p > lim.prefill_budget) break;
+      tokens += p;
+      k += p + 1;
+      if (lim.chunked_prefill) {
+        reserved += p + 1;
+        joining.push_back(r);
+      } else {
+        prefill.push_back(r);
+      }
+      wait.pop_front();
+    }
+    std::uint64_t stream = 0;
+    for (const R& r : joining) stream += fill(r);
+    stream -= filled;
+    const std::uint64_t b = run.size();
+    if (!prefill.empty()) {  // a prefill iteration: the running requests stall
+      t += lat.prefill_time(static_cast<double>(tokens));
+      for (const R& r : prefill) first_or_join(r, t);
+      continue;
+    }
+    if (stream == 0 && b == 0) {  // idle until the next arrival, which starts alone
+      if (i == a.size()) break;
+      t = a[i].t;
+      wait.push_back({a[i].id, a[i].prompt, a[i].output}), ++i;
+      continue;
+    }
+    const std::uint64_t c = std::min(lim.chunked_prefill ? lim.prefill_budget - b : 0, stream);
+    t += b > 0 ? lat.decode_time(static_cast<double>(b), static_cast<double>(cached)) + lat.prefill_s_per_token * static_cast<double>(c)
+               : lat.prefill_time(static_cast<double>(c));
+    std::size_t keep = 0;
+    for (std::size_t j = 0; j < b; ++j) {
+      R& r = run[j];
+      ++r.done;
+      ++cached;
+      if (r.done < r.output) {
+        run[keep++] = r;
+      } else {
+        out.push_back({What::finished, r.id, t});
+        cached -= std::uint64_t{r.prompt} + r.done;
+      }
+    }
+    run.resize(keep);
+    std::uint64_t left = c;
+    while (left > 0 && !joining.empty()) {
+      const std::uint64_t need = fill(joining.front()) - filled;
+      if (left < need) {
+        filled += left;
+        break;
+      }
+      left -= need;
+      filled = 0;
+      reserved -= fill(joining.front()) + 1;
+      const R r = joining.front();
+      joining.erase(joining.begin());
+      first_or_join(r, t);
+    }
+    while (!joining.empty() && cached + reserved + run.size() > lim.kv_tokens) {
+      if (joining.size() == 1) filled = 0;
+      reserved -= fill(joining.back()) + 1;
+      out.push_back({What::preempted, joining.back().id, t});
+      wait.push_front(joining.back());
+      joining.pop_back();
+    }
+    while (!run.empty() && cached + run.size() > lim.kv_tokens) {
+      cached -= std::uint64_t{run.back().prompt} + run.back().done;
+      out.push_back({What::preempted, run.back().id, t});
+      wait.push_front(run.back());
+      run.pop_back();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the closed form gives the schedule an iteration-by-iteration reference gives, with and without chunks",
+          "[serving][llm][validation]") {
+  // Poisson arrivals near saturation, prompts in [0, 2000] and outputs in [1, 300]; a small KV cache makes
+  // preemptions (of running requests and, chunked, of joiners). Every event's instant must agree.
+  LlmLatency lat{.prefill_s = 0.015, .prefill_s_per_token = 4e-5, .decode_s = 0.012, .decode_s_per_request = 2e-4,
+                 .decode_s_per_token = 5e-8};
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  const auto u = [&] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return static_cast<double>(x >> 11) * 0x1.0p-53;
+  };
+  std::vector<Arrival> a;
+  double t = 0;
+  for (std::uint64_t i = 0; i < 4000; ++i) {
+    t += -std::log(1 - u()) / 12;
+    a.push_back({i, t, static_cast<std::uint32_t>(2000 * u()), static_cast<std::uint32_t>(1 + 299 * u())});
+  }
+  for (const bool chunked : {false, true}) {
+    for (const std::uint64_t kv : {std::uint64_t{1000000}, std::uint64_t{12000}}) {
+      const LlmLimits lim{.kv_tokens = kv, .max_batch = 48, .prefill_budget = chunked ? 512u : 4096u, .chunked_prefill = chunked};
+      INFO("chunked " << chunked << ", KV " << kv);
+      ContinuousBatcher b(lat, lim);
+      auto got = run(b, a), want = reference(lat, lim, a);
+      const auto key = [](const ContinuousBatcher::Event& e) { return std::tuple(e.id, e.t, e.what); };
+      std::sort(got.begin(), got.end(), [&](auto& l, auto& r) { return key(l) < key(r); });
+      std::sort(want.begin(), want.end(), [&](auto& l, auto& r) { return key(l) < key(r); });
+      REQUIRE(got.size() == want.size());
+      std::size_t bad = 0, preempted = 0;
+      double worst = 0;
+      for (std::size_t j = 0; j < got.size(); ++j) {
+        bad += got[j].id != want[j].id || got[j].what != want[j].what;
+        worst = std::max(worst, std::abs(got[j].t - want[j].t));
+        preempted += got[j].what == What::preempted;
+      }
+      CHECK(bad == 0);
+      CHECK(worst < 1e-9 * t);
+      if (kv < 1000000) CHECK(preempted > 20);  // the small cache does preempt
+    }
+  }
 }

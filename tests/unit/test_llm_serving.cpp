@@ -104,6 +104,46 @@ TEST_CASE("a lone LLM request on a cluster: TTFT is its prefill, then one decode
   CHECK(r.n("serving.text.energy_per_request_inference_wh") == Approx(wh).epsilon(1e-9));
 }
 
+TEST_CASE("chunked prefill on a cluster: a lone request as without chunks, a long prompt served, decode stalls cut",
+          "[serving][llm]") {
+  // A prompt within one chunk is one prefill iteration either way: TTFT, response and energy are the same.
+  Llm s;
+  s.trace = write_trace("lone-chunked", "10,text,all\n");
+  const Result plain = run(scenario(s));
+  s.extra_cluster = "chunked_prefill = true";
+  const Result chunked = run(scenario(s));
+  for (const char* k : {"serving.text.all.ttft_mean_s", "serving.text.all.response_mean_s", "serving.text.energy_per_request_inference_wh"}) {
+    CHECK(chunked.n(k) == Approx(plain.n(k)).epsilon(1e-12));
+  }
+  // A prompt of 20,000 tokens exceeds the 8,192-token budget: refused whole (too_long), served in three chunks
+  // (a_p + b_p·8192 twice, then a_p + b_p·3616, with nothing running: 2.06 s of prefill).
+  Llm l;
+  l.trace = write_trace("long-prompt", "10,text,all\n");
+  l.prompt = "20000";
+  CHECK(run(scenario(l)).n("serving.text.all.rejected_too_long") == 1);
+  l.extra_cluster = "chunked_prefill = true";
+  const Result served = run(scenario(l));
+  REQUIRE(served.n("serving.text.all.completed") == 1);
+  CHECK(served.n("serving.text.all.ttft_mean_s") == Approx(3 * 0.02 + 20000 * 1e-4).epsilon(1e-9));
+  // Under load with long prompts, prefills stall every running request without chunks: the tail of the time
+  // per output token falls with chunks (Sarathi-Serve's "generation stalls"), paid for in time to first token.
+  Llm m;
+  m.hours = 2;
+  m.rate = 1.5;  // prefills alone would take half the GPU's time
+  m.prompt = "{ kind = \"lognormal\", mean = 3000, cv = 0.5 }";
+  m.output = "{ kind = \"lognormal\", mean = 200, cv = 0.5 }";
+  m.budget = "16384";
+  const Result stalls = run(scenario(m));
+  m.budget = "512";
+  m.extra_cluster = "chunked_prefill = true";
+  const Result chunks = run(scenario(m));
+  INFO("tpot p99 " << stalls.n("serving.text.all.tpot_p99_s") << " -> " << chunks.n("serving.text.all.tpot_p99_s"));
+  INFO("ttft mean " << stalls.n("serving.text.all.ttft_mean_s") << " -> " << chunks.n("serving.text.all.ttft_mean_s"));
+  CHECK(chunks.n("serving.text.all.tpot_p99_s") < 0.8 * stalls.n("serving.text.all.tpot_p99_s"));
+  CHECK(chunks.n("serving.text.all.ttft_mean_s") > stalls.n("serving.text.all.ttft_mean_s"));
+  CHECK(chunks.n("serving.text.all.completed") == Approx(stalls.n("serving.text.all.completed")).epsilon(0.01));
+}
+
 TEST_CASE("a saturated GPU delivers max_batch tokens per decode iteration", "[serving][llm]") {
   // No prefill cost and no cache term: every iteration of a full batch of 32 takes 10 + 32 ms and gives 32
   // tokens; with a queue always waiting, a finished request is replaced at the same iteration boundary.
@@ -241,6 +281,8 @@ TEST_CASE("continuous batching's bad input gives located errors", "[serving][llm
       {"scheduler = \"continuous\"", "scheduler = \"iteration\"", "expected one of \"batch\", \"continuous\""},
       {"output_tokens = 100", "", "output_tokens"},
       {"prefill_budget = 8192", "prefill_budget = 0", "prefill_budget"},
+      {"prefill_budget = 8192", "prefill_budget = 64\nchunked_prefill = true", "a token budget per iteration above max_batch (64)"},
+      {"prefill_budget = 8192", "prefill_budget = 512\nchunked_prefill = 1", "chunked_prefill"},
       {"preset = \"h100_sxm\"", "preset = \"h100_sxm\"\n[serving.gpu_types.service.other]\nbatch_time = { t1 = \"1 s\" }\n"
                                 "active_power = \"300 W\"",
        ""},
