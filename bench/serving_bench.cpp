@@ -20,7 +20,7 @@
 // before); the figure is text requests handled per wall-second, paired, and its target is a ratio of at
 // least 0.8.
 //
-//   usage: serving_bench [--reps 3] [--minutes 60] [--memory] [--text]
+//   usage: serving_bench [--reps 3] [--minutes 60] [--memory] [--text | --text-only]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,10 +118,11 @@ double peak_memory_mib(int days) {
 int main(int argc, char** argv) {
   const int reps = static_cast<int>(bench::arg_long(argc, argv, "--reps", 3));
   const long minutes = bench::arg_long(argc, argv, "--minutes", 60);
-  bool memory = false, text = false;
+  bool memory = false, text = false, text_only = false;
   for (int i = 1; i < argc; ++i) {
     memory |= std::strcmp(argv[i], "--memory") == 0;
-    text |= std::strcmp(argv[i], "--text") == 0;
+    text_only |= std::strcmp(argv[i], "--text-only") == 0;
+    text |= text_only || std::strcmp(argv[i], "--text") == 0;
   }
 
   const std::vector<std::string> over = {"simulation.duration=" + std::to_string(minutes) + "min", "simulation.warmup=0",
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
   FleetRun fleet, with_facility;
   bench::MMcResult mmc;
   const SimTime mmc_horizon = SimTime::hours(20);
+  if (!text_only) {
   const auto p = bench::run_paired(reps, [&] { fleet = run_fleet(over, false); },
                                    [&] { mmc = bench::handwritten_mmc(mmc_horizon, 64, 57.6, 1.0, 7); });
   const auto f = bench::run_paired(reps, [&] { with_facility = run_fleet(over, true); }, [&] { fleet = run_fleet(over, false); });
@@ -144,6 +146,7 @@ int main(int argc, char** argv) {
   std::printf("  with thermal+cooling %.2f s vs %.2f s without: the thermal and cooling models take %.1f %% of the wall "
               "time (target <= 25 %%)\n",
               f.median_a(), f.median_b(), 100.0 * (f.median_a() - f.median_b()) / f.median_a());
+  }
   if (text) {
     std::vector<std::string> cont = over;  // the scenario's text clusters as shipped: continuous batching
     cont.push_back("workload.classes[0].requests_per_user_day=0.0");

@@ -27,6 +27,45 @@ std::uint64_t fill_tokens(std::uint32_t prompt, std::uint32_t done) {
 }
 }  // namespace
 
+double ContinuousBatcher::first_token_promise(std::uint64_t id) const {
+  constexpr double never = std::numeric_limits<double>::infinity();
+  if (lim_.chunked_prefill) return never;
+  if (phase_ == Phase::prefill && wait_.empty()) {  // it found the GPU idle: its prefill is under way
+    for (const Req& r : joining_) {
+      if (r.id == id) return next_;
+    }
+    return never;
+  }
+  if (wait_.empty() || wait_.back().id != id) return never;
+  // The cache when the next prefill is composed (at most: finishes only free it), and the running batch.
+  std::uint64_t k = cached_, b = run_.size();
+  if (phase_ == Phase::prefill) {
+    k += joining_cache_;
+    b += joining_.size();
+  } else if (phase_ == Phase::decode) {
+    if (due_ == Due::kv_full) return never;  // a preemption comes first
+    k += due_n_ * b;
+  } else {
+    return never;
+  }
+  // Everything waiting joins the next prefill if the budget, the batch limit and the cache take it all:
+  // the last joiner's need (its cache, and room for the next iteration) is the largest of the checks.
+  const std::uint64_t tokens = wait_tokens_;
+  k += tokens + wait_.size();
+  if (tokens > lim_.prefill_budget || b + wait_.size() > lim_.max_batch || k + b + wait_.size() > lim_.kv_tokens) return never;
+  return next_ + lat_.prefill_time(static_cast<double>(std::min(lim_.prefill_budget, std::uint64_t{1} << 40)));
+}
+
+bool ContinuousBatcher::later(const Req& a, const Req& b) noexcept { return a.end != b.end ? a.end > b.end : a.seq > b.seq; }
+
+void ContinuousBatcher::join_run(Req& r) {
+  r.end = iter_ + (r.output - r.done);
+  r.seq = seq_++;
+  cached_ += static_cast<std::uint64_t>(r.prompt) + r.done;
+  run_.push_back(r);
+  std::push_heap(run_.begin(), run_.end(), later);
+}
+
 double ContinuousBatcher::prefill_share() const noexcept {
   if (phase_ == Phase::prefill) return 1;
   if (phase_ != Phase::decode || chunk_ == 0) return 0;
@@ -63,6 +102,7 @@ void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint
                                 " tokens can exceed the prefill budget of " + std::to_string(lim_.prefill_budget) + " tokens");
   }
   wait_.push_back(Req{id, prompt, output});
+  wait_tokens_ += prompt;
   switch (phase_) {
     case Phase::idle: next_segment(now); break;
     case Phase::prefill: break;  // the prefill's end looks at the queue
@@ -85,6 +125,7 @@ void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint
 bool ContinuousBatcher::withdraw(std::uint64_t id) {
   const auto it = std::find_if(wait_.begin(), wait_.end(), [id](const Req& r) { return r.id == id; });
   if (it == wait_.end()) return false;
+  wait_tokens_ -= static_cast<std::uint64_t>(it->prompt) + it->done;
   wait_.erase(it);
   // Idle with the queue emptied, or a change planned for a join that no longer has a joiner: plan again.
   // A join planned for a queue now empty: the decode segment goes on as if the request had never come.
@@ -93,7 +134,9 @@ bool ContinuousBatcher::withdraw(std::uint64_t id) {
 }
 
 void ContinuousBatcher::clear(std::vector<std::uint64_t>& ids) {
-  for (const Req& r : run_) ids.push_back(r.id);
+  std::vector<Req> by_join(run_.begin(), run_.end());
+  std::sort(by_join.begin(), by_join.end(), [](const Req& a, const Req& b) { return a.seq < b.seq; });
+  for (const Req& r : by_join) ids.push_back(r.id);
   for (const Req& r : joining_) ids.push_back(r.id);
   for (const Req& r : wait_) ids.push_back(r.id);
   run_.clear();
@@ -103,6 +146,7 @@ void ContinuousBatcher::clear(std::vector<std::uint64_t>& ids) {
   head_filled_ = 0;
   chunk_ = 0;
   wait_.clear();
+  wait_tokens_ = 0;
   phase_ = Phase::idle;
   due_ = Due::none;
   due_n_ = 0;
@@ -132,8 +176,10 @@ void ContinuousBatcher::start_prefill(double now) {
     tokens += p;
     k += p + 1;
     joining_.push_back(r);
+    wait_tokens_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
     wait_.pop_front();
   }
+  joining_cache_ = k - cached_tokens();
   if (!joining_.empty()) {
     phase_ = Phase::prefill;
     t0_ = now;
@@ -163,8 +209,7 @@ void ContinuousBatcher::start_decode(double now) {
 void ContinuousBatcher::plan_decode() {
   const std::uint64_t b = run_.size();
   const std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
-  std::uint64_t n_fin = none;
-  for (const Req& r : run_) n_fin = std::min<std::uint64_t>(n_fin, r.output - r.done);
+  const std::uint64_t n_fin = b == 0 ? none : run_.front().end - iter_;  // the next to finish is on top
   const std::uint64_t held = k0_ + reserved_;  // the running requests' cache and the joiners' reservations
   const std::uint64_t n_kv = b == 0 ? none : held + b > lim_.kv_tokens ? 0 : (lim_.kv_tokens - held) / b;
   if (n_kv < n_fin) {
@@ -200,6 +245,7 @@ void ContinuousBatcher::admit_stream() {
     reserved_ += p + 1;
     stream_ += p;
     joining_.push_back(r);
+    wait_tokens_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
     wait_.pop_front();
   }
 }
@@ -253,8 +299,7 @@ void ContinuousBatcher::advance_stream(std::uint64_t n, double t, std::vector<Ev
     if (r.done == r.output) {
       out.push_back({What::finished, r.id, t});
     } else {
-      run_.push_back(r);
-      cached_ += static_cast<std::uint64_t>(r.prompt) + r.done;
+      join_run(r);
     }
   }
   joining_.erase(joining_.begin(), joining_.begin() + static_cast<std::ptrdiff_t>(j));
@@ -274,8 +319,7 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
       if (r.done == r.output) {
         out.push_back({What::finished, r.id, t});
       } else {
-        run_.push_back(r);
-        cached_ += static_cast<std::uint64_t>(r.prompt) + r.done;
+        join_run(r);
       }
     }
     joining_.clear();
@@ -283,23 +327,19 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
     return;
   }
   const std::size_t b = run_.size();  // the requests that decoded in the segment (joiners join at its end)
-  // A decode segment's change: its iterations so far and who leaves, in one pass (in join order).
+  // A decode segment's change: its iterations so far, and the requests whose last token they gave, off the
+  // top of the heap (in join order among them).
   const std::uint64_t n = due_n_;
+  iter_ += n;
   generated_ += n * b;
   cached_ += n * b;
-  std::size_t keep = 0;
-  for (std::size_t j = 0; j < b; ++j) {
-    Req& r = run_[j];
-    r.done += static_cast<std::uint32_t>(n);
-    if (r.done < r.output) {
-      if (keep != j) run_[keep] = r;
-      ++keep;
-    } else {
-      out.push_back({What::finished, r.id, t});
-      cached_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
-    }
+  while (!run_.empty() && run_.front().end == iter_) {
+    const Req& r = run_.front();
+    out.push_back({What::finished, r.id, t});
+    cached_ -= static_cast<std::uint64_t>(r.prompt) + r.output;
+    std::pop_heap(run_.begin(), run_.end(), later);
+    run_.pop_back();
   }
-  run_.resize(keep);
   if (chunk_ > 0) advance_stream(n, t, out);
   // The cache is full for another iteration: the request that joined last gives its cache up (chunked: a
   // joiner of the stream first, the newest first).
@@ -310,15 +350,21 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
     if (joining_.size() == 1) head_filled_ = 0;
     reserved_ -= p + 1;
     out.push_back({What::preempted, r.id, t});
+    wait_tokens_ += static_cast<std::uint64_t>(r.prompt) + r.done;
     wait_.push_front(r);
     joining_.pop_back();
   }
   while (!run_.empty() && cached_ + run_.size() > lim_.kv_tokens) {
-    const Req& r = run_.back();
+    const auto it = std::max_element(run_.begin(), run_.end(), [](const Req& a, const Req& b) { return a.seq < b.seq; });
+    Req r = *it;
+    r.done = r.output - static_cast<std::uint32_t>(r.end - iter_);
     cached_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
     out.push_back({What::preempted, r.id, t});
+    wait_tokens_ += static_cast<std::uint64_t>(r.prompt) + r.done;
     wait_.push_front(r);
+    *it = run_.back();
     run_.pop_back();
+    std::make_heap(run_.begin(), run_.end(), later);  // rare: a full cache
   }
   next_segment(t);
 }

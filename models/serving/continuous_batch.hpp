@@ -85,6 +85,16 @@ class ContinuousBatcher {
   // decode iteration, b_p·c / t_hybrid in a hybrid one (chunked prefill). The power model weighs the two
   // phases' powers by it.
   double prefill_share() const noexcept;
+  // The latest instant by which request `id`, submitted last, will have its first token, if the batcher can
+  // promise it whatever arrives after it: it is in the prefill under way, or everything waiting (it last)
+  // will join the next prefill, which starts at the next change and holds at most prefill_budget tokens.
+  // The promise holds at the current speed and without a preemption on this GPU (the caller re-arms what
+  // it relied on when either happens). Infinity when it cannot promise (chunked prefill: never).
+  double first_token_promise(std::uint64_t id) const;
+  // The requests waiting inside the batcher (for the next prefill or for KV room), appended to `ids`.
+  void waiting(std::vector<std::uint64_t>& ids) const {
+    for (const Req& r : wait_) ids.push_back(r.id);
+  }
   // Takes a waiting request out (a user who gave up before the first token). False if it is not waiting
   // (running, or joining in the prefill under way: its first token is being computed).
   bool withdraw(std::uint64_t id);
@@ -102,7 +112,9 @@ class ContinuousBatcher {
     std::uint64_t id;
     std::uint32_t prompt;  // tokens to prefill (prompt, plus the output so far after a preemption)
     std::uint32_t output;  // output tokens in all
-    std::uint32_t done = 0;  // output tokens produced
+    std::uint32_t done = 0;  // output tokens produced (while running: as of joining; see end)
+    std::uint32_t seq = 0;   // while running: the order it joined in
+    std::uint64_t end = 0;   // while running: the decode iteration (of iter_) that gives its last token
     bool started = false;    // its first token was delivered
   };
   enum class Phase : std::uint8_t { idle, prefill, decode };
@@ -112,6 +124,8 @@ class ContinuousBatcher {
   void plan();                                       // sets next_ from the state
   void start_prefill(double now);                    // the joiners that fit, or a decode segment
   void start_decode(double now);
+  void join_run(Req& r);                             // into run_, the heap on the iteration it ends at
+  static bool later(const Req& a, const Req& b) noexcept;  // a ends after b (the heap's order)
   void plan_decode();                                // the segment's next change, from t0_, k0_ and the stream
   void start_segment(double now);                    // chunked: admits joiners, then a hybrid or decode segment
   void admit_stream();                               // chunked: waiting requests into the prefill stream
@@ -120,7 +134,13 @@ class ContinuousBatcher {
 
   LlmLatency base_, lat_, seg_;  // at full clock, at the current speed, and of the decode segment under way
   LlmLimits lim_;
-  std::vector<Req> run_;     // in the order they joined
+  // The running requests, a heap on the decode iteration they end at (then the order they joined), the
+  // next to finish on top: a change touches only the requests it finishes, not every running request.
+  std::vector<Req> run_;
+  std::uint64_t iter_ = 0;  // decode iterations so far (running requests all advance one per iteration)
+  std::uint32_t seq_ = 0;   // joins so far
+  std::uint64_t wait_tokens_ = 0;    // prompt and output so far of the waiting requests (their prefill)
+  std::uint64_t joining_cache_ = 0;  // the cache the prefill under way adds (prompt, output so far, one token each)
   std::deque<Req> wait_;
   std::vector<Req> joining_;  // in the prefill iteration under way (chunked: the prefill stream, FIFO)
   Phase phase_ = Phase::idle;

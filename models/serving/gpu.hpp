@@ -86,7 +86,8 @@ struct GpuType {
   double busy_power_w(const ServiceModel& s, double f) const { return phase_power_w(s.active_power_w, f); }
   // Power of a phase drawing `active_w` at full clock, at clock factor f.
   double phase_power_w(double active_w, double f) const {
-    return idle_loaded_w + (active_w - idle_loaded_w) * std::pow(f, dvfs_exponent);
+    const double scale = f == 1 ? 1.0 : std::pow(f, dvfs_exponent);  // pow(1, x) is 1: the same, without the call
+    return idle_loaded_w + (active_w - idle_loaded_w) * scale;
   }
 };
 

@@ -119,6 +119,8 @@ struct ServingModel::Impl {
   void llm_sync(std::size_t ci, std::uint32_t g);
   void llm_requeue(std::size_t ci, std::uint32_t g);  // its requests back at the head of the queue
   void llm_finished(Cluster& cl, std::uint32_t i, double t);
+  // Patience timers for the requests waiting in GPU g's batcher that went without one on its promise.
+  void llm_rearm(std::size_t ci, std::uint32_t g);
   void book_busy_energy(Cluster& cl, Gpu& gpu, double now);  // the serving energy since the last booking
   void open_gpu(Cluster& cl, std::uint32_t g);
   void close_gpu(Cluster& cl, std::uint32_t g);

@@ -161,8 +161,22 @@ void ServingModel::Impl::llm_change(std::size_t ci, std::uint32_t g) {
       case ContinuousBatcher::What::preempted: ++cl.preemptions; break;
     }
   }
+  if (!llm_events.empty() && std::any_of(llm_events.begin(), llm_events.end(), [](const ContinuousBatcher::Event& e) {
+        return e.what == ContinuousBatcher::What::preempted;
+      })) {
+    llm_rearm(ci, g);  // a preempted request is back ahead of those promised a first token
+  }
   llm_sync(ci, g);
   llm_dispatch(ci);
+}
+
+void ServingModel::Impl::llm_rearm(std::size_t ci, std::uint32_t g) {
+  llm_ids.clear();
+  clusters[ci].llm[g].waiting(llm_ids);
+  for (const std::uint64_t id : llm_ids) {
+    const auto i = static_cast<std::uint32_t>(id);
+    if (recs[i].first_token_s < 0 && !engine->pending(recs[i].timer)) arm_patience(i);
+  }
 }
 
 void ServingModel::Impl::llm_requeue(std::size_t ci, std::uint32_t g) {

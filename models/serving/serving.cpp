@@ -206,6 +206,7 @@ void ServingModel::set_group_clock(std::size_t ci, std::size_t gi, double f) {
   if (cl.continuous) {
     for (std::uint32_t g = grp.first; g < grp.first + grp.count; ++g) {
       cl.llm[g].set_speed(f);
+      m.llm_rearm(ci, g);  // a slower clock voids the batcher's promises of first tokens
       if (cl.gpus[g].state == kBusy) m.llm_sync(ci, g);  // the phase's power at the new clock
     }
     return;

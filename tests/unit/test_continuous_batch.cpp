@@ -356,3 +356,51 @@ TEST_CASE("the closed form gives the schedule an iteration-by-iteration referenc
     }
   }
 }
+
+TEST_CASE("a batcher's promise of a first token is kept, and withheld when it cannot be sure", "[serving][llm]") {
+  LlmLatency lat{.prefill_s = 0.1, .prefill_s_per_token = 0.001, .decode_s = 0.01, .decode_s_per_request = 0.01};
+  {
+    ContinuousBatcher b(lat, LlmLimits{.max_batch = 4, .prefill_budget = 300});
+    b.submit(1, 10, 5, 0.0);
+    CHECK(b.first_token_promise(1) == Approx(0.11));  // idle: its own prefill, exactly
+    CHECK(b.first_token_promise(2) == INFINITY);       // not a request it holds
+    std::vector<ContinuousBatcher::Event> out;
+    b.advance(out);
+    b.submit(2, 20, 5, 0.125);  // joins at the boundary 0.13; the next prefill holds at most 300 tokens
+    CHECK(b.first_token_promise(2) == Approx(0.13 + 0.1 + 0.3));
+    b.submit(3, 290, 5, 0.126);  // 20 + 290 tokens exceed the budget: 3 may wait for the prefill after
+    CHECK(b.first_token_promise(3) == INFINITY);
+  }
+  {
+    ContinuousBatcher c(lat, LlmLimits{.max_batch = 4, .prefill_budget = 300, .chunked_prefill = true});
+    c.submit(1, 10, 5, 0.0);
+    CHECK(c.first_token_promise(1) == INFINITY);  // chunked: no promises
+  }
+  // Poisson arrivals near saturation: every promise made at a submit is kept (no preemptions here, one
+  // speed), and most requests get one.
+  std::uint64_t x = 0x2545F4914F6CDD1Dull;
+  const auto u = [&] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return static_cast<double>(x >> 11) * 0x1.0p-53;
+  };
+  LlmLatency l2{.prefill_s = 0.015, .prefill_s_per_token = 4e-5, .decode_s = 0.012, .decode_s_per_request = 2e-4,
+                .decode_s_per_token = 5e-8};
+  ContinuousBatcher b(l2, LlmLimits{.kv_tokens = 1000000, .max_batch = 48, .prefill_budget = 4096});
+  std::vector<ContinuousBatcher::Event> out;
+  std::map<std::uint64_t, double> promised;
+  double t = 0;
+  for (std::uint64_t i = 0; i < 4000; ++i) {
+    t += -std::log(1 - u()) / 12;
+    while (b.next_change() < t) b.advance(out);
+    if (b.assigned() >= 48) continue;  // the cluster gives a GPU no more than max_batch
+    b.submit(i, static_cast<std::uint32_t>(2000 * u()), static_cast<std::uint32_t>(1 + 299 * u()), t);
+    if (const double p = b.first_token_promise(i); p < INFINITY) promised[i] = p;
+  }
+  while (b.next_change() < INFINITY) b.advance(out);
+  std::size_t kept = 0;
+  for (const auto& e : out) {
+    if (e.what == What::first_token && promised.count(e.id)) kept += e.t <= promised[e.id] + 1e-12;
+  }
+  CHECK(kept == promised.size());
+  CHECK(promised.size() > 2000);
+}
