@@ -9,7 +9,7 @@ packages=(
   libboost-graph-dev libboost-program-options-dev
   libhdf5-dev hdf5-tools
   catch2 libtomlplusplus-dev libbenchmark-dev
-  python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
+  python3 python3-h5py python3-numpy python3-pandas python3-matplotlib python3-simpy3
   clang libclang-rt-14-dev
   python3-scipy
   openmpi-bin libopenmpi-dev slurm-wlm munge
