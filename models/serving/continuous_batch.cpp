@@ -53,14 +53,24 @@ double ContinuousBatcher::first_token_promise(std::uint64_t id) const {
   const std::uint64_t tokens = wait_tokens_;
   k += tokens + wait_.size();
   if (tokens > lim_.prefill_budget || b + wait_.size() > lim_.max_batch || k + b + wait_.size() > lim_.kv_tokens) return never;
-  return next_ + lat_.prefill_time(static_cast<double>(std::min(lim_.prefill_budget, std::uint64_t{1} << 40)));
+  return next_ + lat_.prefill_time(static_cast<double>(lim_.prefill_budget));
 }
 
-bool ContinuousBatcher::later(const Req& a, const Req& b) noexcept { return a.end != b.end ? a.end > b.end : a.seq > b.seq; }
+bool ContinuousBatcher::later(const Req& a, const Req& b) noexcept { return a.key > b.key; }
 
 void ContinuousBatcher::join_run(Req& r) {
-  r.end = iter_ + (r.output - r.done);
-  r.seq = seq_++;
+  if (seq_ == std::uint32_t{1} << kSeqBits) {
+    // Renumber the running requests' join orders 0..b-1 (their relative order, hence the heap, unchanged).
+    std::vector<std::pair<std::uint32_t, std::size_t>> order;
+    for (std::size_t j = 0; j < run_.size(); ++j) order.emplace_back(run_[j].seq(), j);
+    std::sort(order.begin(), order.end());
+    for (std::size_t j = 0; j < order.size(); ++j) {
+      Req& q = run_[order[j].second];
+      q.key = q.end() << kSeqBits | j;
+    }
+    seq_ = static_cast<std::uint32_t>(run_.size());
+  }
+  r.key = (iter_ + (r.output - r.done)) << kSeqBits | seq_++;
   cached_ += static_cast<std::uint64_t>(r.prompt) + r.done;
   run_.push_back(r);
   std::push_heap(run_.begin(), run_.end(), later);
@@ -70,7 +80,7 @@ double ContinuousBatcher::prefill_share() const noexcept {
   if (phase_ == Phase::prefill) return 1;
   if (phase_ != Phase::decode || chunk_ == 0) return 0;
   if (run_.empty()) return 1;
-  return seg_.prefill_s_per_token * static_cast<double>(chunk_) / seg_a_;
+  return seg_bp_ * static_cast<double>(chunk_) / seg_a_;
 }
 
 std::uint64_t ContinuousBatcher::cached_tokens() const noexcept { return cached_; }
@@ -92,6 +102,8 @@ std::uint64_t ContinuousBatcher::iterations_within(double dt) const {
 
 void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint32_t output, double now) {
   if (output == 0) throw std::invalid_argument("a request must generate at least one token");
+  if (output >= std::uint32_t{1} << 31) throw std::invalid_argument("a request of 2^31 output tokens or more");
+  if (id > std::numeric_limits<std::uint32_t>::max()) throw std::invalid_argument("a request id must be below 2^32");
   if (static_cast<std::uint64_t>(prompt) + output > lim_.kv_tokens) {
     throw std::invalid_argument("a request of " + std::to_string(prompt) + " + " + std::to_string(output) +
                                 " tokens can never fit a KV cache of " + std::to_string(lim_.kv_tokens) + " tokens");
@@ -101,7 +113,7 @@ void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint
     throw std::invalid_argument("a request of " + std::to_string(prompt) + " + " + std::to_string(output) +
                                 " tokens can exceed the prefill budget of " + std::to_string(lim_.prefill_budget) + " tokens");
   }
-  wait_.push_back(Req{id, prompt, output});
+  wait_.push_back(Req{static_cast<std::uint32_t>(id), prompt, output});
   wait_tokens_ += prompt;
   switch (phase_) {
     case Phase::idle: next_segment(now); break;
@@ -135,7 +147,7 @@ bool ContinuousBatcher::withdraw(std::uint64_t id) {
 
 void ContinuousBatcher::clear(std::vector<std::uint64_t>& ids) {
   std::vector<Req> by_join(run_.begin(), run_.end());
-  std::sort(by_join.begin(), by_join.end(), [](const Req& a, const Req& b) { return a.seq < b.seq; });
+  std::sort(by_join.begin(), by_join.end(), [](const Req& a, const Req& b) { return a.seq() < b.seq(); });
   for (const Req& r : by_join) ids.push_back(r.id);
   for (const Req& r : joining_) ids.push_back(r.id);
   for (const Req& r : wait_) ids.push_back(r.id);
@@ -198,18 +210,17 @@ void ContinuousBatcher::start_prefill(double now) {
 void ContinuousBatcher::start_decode(double now) {
   phase_ = Phase::decode;
   t0_ = now;
-  seg_ = lat_;
   k0_ = cached_tokens();
   chunk_ = 0;
-  seg_a_ = seg_.decode_time(static_cast<double>(run_.size()), static_cast<double>(k0_));
-  seg_g_ = seg_.decode_s_per_token * static_cast<double>(run_.size());
+  seg_a_ = lat_.decode_time(static_cast<double>(run_.size()), static_cast<double>(k0_));
+  seg_g_ = lat_.decode_s_per_token * static_cast<double>(run_.size());
   plan_decode();
 }
 
 void ContinuousBatcher::plan_decode() {
   const std::uint64_t b = run_.size();
   const std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
-  const std::uint64_t n_fin = b == 0 ? none : run_.front().end - iter_;  // the next to finish is on top
+  const std::uint64_t n_fin = b == 0 ? none : run_.front().end() - iter_;  // the next to finish is on top
   const std::uint64_t held = k0_ + reserved_;  // the running requests' cache and the joiners' reservations
   const std::uint64_t n_kv = b == 0 ? none : held + b > lim_.kv_tokens ? 0 : (lim_.kv_tokens - held) / b;
   if (n_kv < n_fin) {
@@ -266,13 +277,12 @@ void ContinuousBatcher::start_segment(double now) {
   const std::uint64_t b = run_.size();
   phase_ = Phase::decode;
   t0_ = now;
-  seg_ = lat_;
   k0_ = cached_tokens();
   chunk_ = std::min(lim_.prefill_budget - b, stream_);  // the budget exceeds max_batch (constructor)
   const double c = static_cast<double>(chunk_);
-  seg_a_ = b > 0 ? seg_.decode_time(static_cast<double>(b), static_cast<double>(k0_)) + seg_.prefill_s_per_token * c
-                 : seg_.prefill_time(c);
-  seg_g_ = seg_.decode_s_per_token * static_cast<double>(b);
+  seg_bp_ = lat_.prefill_s_per_token;
+  seg_a_ = b > 0 ? lat_.decode_time(static_cast<double>(b), static_cast<double>(k0_)) + seg_bp_ * c : lat_.prefill_time(c);
+  seg_g_ = lat_.decode_s_per_token * static_cast<double>(b);
   plan_decode();
 }
 
@@ -333,7 +343,7 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
   iter_ += n;
   generated_ += n * b;
   cached_ += n * b;
-  while (!run_.empty() && run_.front().end == iter_) {
+  while (!run_.empty() && run_.front().end() == iter_) {
     const Req& r = run_.front();
     out.push_back({What::finished, r.id, t});
     cached_ -= static_cast<std::uint64_t>(r.prompt) + r.output;
@@ -355,9 +365,9 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
     joining_.pop_back();
   }
   while (!run_.empty() && cached_ + run_.size() > lim_.kv_tokens) {
-    const auto it = std::max_element(run_.begin(), run_.end(), [](const Req& a, const Req& b) { return a.seq < b.seq; });
+    const auto it = std::max_element(run_.begin(), run_.end(), [](const Req& x, const Req& y) { return x.seq() < y.seq(); });
     Req r = *it;
-    r.done = r.output - static_cast<std::uint32_t>(r.end - iter_);
+    r.done = r.output - static_cast<std::uint32_t>(r.end() - iter_);
     cached_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
     out.push_back({What::preempted, r.id, t});
     wait_tokens_ += static_cast<std::uint64_t>(r.prompt) + r.done;

@@ -33,7 +33,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <vector>
 
@@ -108,16 +107,48 @@ class ContinuousBatcher {
   std::uint64_t tokens_generated() const noexcept { return generated_; }  // output tokens delivered so far
 
  private:
+  // 24 bytes: a GPU holds up to max_batch of them, and a fleet thousands of GPUs.
   struct Req {
-    std::uint64_t id;
-    std::uint32_t prompt;  // tokens to prefill (prompt, plus the output so far after a preemption)
-    std::uint32_t output;  // output tokens in all
-    std::uint32_t done = 0;  // output tokens produced (while running: as of joining; see end)
-    std::uint32_t seq = 0;   // while running: the order it joined in
-    std::uint64_t end = 0;   // while running: the decode iteration (of iter_) that gives its last token
-    bool started = false;    // its first token was delivered
+    std::uint32_t id;
+    std::uint32_t prompt;        // tokens to prefill (prompt, plus the output so far after a preemption)
+    std::uint32_t output;        // output tokens in all
+    std::uint32_t done : 31 = 0;  // output tokens produced (while running: as of joining; see end())
+    std::uint32_t started : 1 = 0;  // its first token was delivered
+    // While running: the decode iteration (of iter_) that gives its last token, and below it the order it
+    // joined in (mod 2^24, renumbered before it wraps): the heap's key.
+    std::uint64_t key = 0;
+    std::uint64_t end() const noexcept { return key >> kSeqBits; }
+    std::uint32_t seq() const noexcept { return static_cast<std::uint32_t>(key & ((std::uint64_t{1} << kSeqBits) - 1)); }
   };
+  static constexpr int kSeqBits = 24;
   enum class Phase : std::uint8_t { idle, prefill, decode };
+  // The waiting requests, FIFO: a vector read from a head index (a preempted request goes back in front),
+  // emptied in place when drained, so a GPU's queue allocates once rather than in deque blocks.
+  class Fifo {
+   public:
+    bool empty() const noexcept { return head_ == v_.size(); }
+    std::size_t size() const noexcept { return v_.size() - head_; }
+    const Req& front() const { return v_[head_]; }
+    const Req& back() const { return v_.back(); }
+    void push_back(const Req& r) { v_.push_back(r); }
+    void push_front(const Req& r) {
+      if (head_ > 0) v_[--head_] = r; else v_.insert(v_.begin(), r);
+    }
+    void pop_front() {
+      if (++head_ == v_.size()) clear();
+    }
+    void clear() noexcept { v_.clear(), head_ = 0; }
+    std::vector<Req>::const_iterator begin() const { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
+    std::vector<Req>::const_iterator end() const { return v_.end(); }
+    void erase(std::vector<Req>::const_iterator it) {
+      v_.erase(it);
+      if (empty()) clear();
+    }
+
+   private:
+    std::vector<Req> v_;
+    std::size_t head_ = 0;
+  };
 
   double decode_span(std::uint64_t n) const;        // T(n) of the current decode segment
   std::uint64_t iterations_within(double dt) const;  // the largest n with T(n) <= dt
@@ -132,22 +163,23 @@ class ContinuousBatcher {
   void advance_stream(std::uint64_t n, double t, std::vector<Event>& out);  // n hybrid iterations' chunks
   void next_segment(double t) { lim_.chunked_prefill ? start_segment(t) : start_prefill(t); }
 
-  LlmLatency base_, lat_, seg_;  // at full clock, at the current speed, and of the decode segment under way
+  LlmLatency base_, lat_;  // at full clock, and at the current speed
   LlmLimits lim_;
   // The running requests, a heap on the decode iteration they end at (then the order they joined), the
   // next to finish on top: a change touches only the requests it finishes, not every running request.
   std::vector<Req> run_;
   std::uint64_t iter_ = 0;  // decode iterations so far (running requests all advance one per iteration)
-  std::uint32_t seq_ = 0;   // joins so far
+  std::uint32_t seq_ = 0;   // the next join's order (below 2^kSeqBits)
   std::uint64_t wait_tokens_ = 0;    // prompt and output so far of the waiting requests (their prefill)
   std::uint64_t joining_cache_ = 0;  // the cache the prefill under way adds (prompt, output so far, one token each)
-  std::deque<Req> wait_;
+  Fifo wait_;
   std::vector<Req> joining_;  // in the prefill iteration under way (chunked: the prefill stream, FIFO)
   Phase phase_ = Phase::idle;
   double t0_ = 0;            // start of the current iteration (prefill) or segment (decode)
   std::uint64_t k0_ = 0;     // cached tokens at the segment's start
   double next_ = std::numeric_limits<double>::infinity();
   double seg_a_ = 0, seg_g_ = 0;  // the segment's first iteration time, and its growth per iteration
+  double seg_bp_ = 0;             // the segment's prefill time per prompt token (its speed's)
   std::uint64_t chunk_ = 0;       // prompt tokens per iteration of the segment (0: a plain decode segment)
   std::uint64_t stream_ = 0;      // chunked: the joiners' prompt tokens not processed yet
   std::uint64_t reserved_ = 0;    // chunked: KV reserved for the joiners (prompt and first token each)

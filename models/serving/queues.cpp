@@ -64,9 +64,9 @@ void ServingModel::submit(const workload::Request& req) {
     // given to a GPU whose batcher promises its first token before the user's deadline needs no timer: the
     // user cannot give up first. The promise holds unless the GPU's clock changes or it preempts, when
     // llm_rearm gives the request its timer (a failure requeues it with one).
-    const Rec& r = m.recs[i];
-    if (r.state == kInService &&
-        cl.llm[r.gpu].first_token_promise(i) + 1e-6 < req.created.to_seconds() + std::min(req.patience_s, 1e300)) {
+    const Rec& given = m.recs[i];
+    if (given.state == kInService &&
+        cl.llm[given.gpu].first_token_promise(i) + 1e-6 < req.created.to_seconds() + std::min(req.patience_s, 1e300)) {
       return;
     }
     m.arm_patience(i);

@@ -404,3 +404,33 @@ TEST_CASE("a batcher's promise of a first token is kept, and withheld when it ca
   CHECK(kept == promised.size());
   CHECK(promised.size() > 2000);
 }
+
+TEST_CASE("running requests finish in the order they joined across the wrap of the join counter", "[serving][llm]") {
+  // 2^24 joins and more (the heap key's join order wraps there and is renumbered): waves of 1,024 requests
+  // of two tokens, which join together and finish together, in the order they joined.
+  LlmLatency lat{.prefill_s = 1e-3, .decode_s = 1e-3};
+  ContinuousBatcher b(lat, LlmLimits{.max_batch = 1024, .prefill_budget = 1 << 20});
+  std::vector<ContinuousBatcher::Event> out;
+  std::uint64_t id = 0, disordered = 0, finished = 0;
+  double t = 0;
+  const std::uint64_t n = (std::uint64_t{1} << 24) + 5 * 1024;
+  while (id < n) {
+    for (int j = 0; j < 1024; ++j) b.submit(id++ & 0xFFFFFFFF, 0, 2, t);
+    while (b.next_change() < INFINITY) {
+      out.clear();
+      b.advance(out);
+      std::uint64_t last = 0;
+      bool first = true;
+      for (const auto& e : out) {
+        if (e.what != What::finished) continue;
+        ++finished;
+        disordered += !first && e.id <= last;
+        last = e.id, first = false;
+      }
+    }
+    t = b.next_change() < INFINITY ? b.next_change() : t + 1;
+  }
+  CHECK(finished == id);
+  CHECK(disordered == 0);
+  CHECK(b.tokens_generated() == 2 * id);
+}
