@@ -24,6 +24,10 @@ expect_rc 0 "$dcsim" validate "$src/scenarios/mmc.toml"
 grep -q ": ok" "$tmp/o" || fail "validate does not say ok"
 expect_rc 0 "$dcsim" validate "$src/scenarios/mmc.toml" --print --set mmc.servers=3
 grep -q "servers = 3" "$tmp/o" || fail "validate --print does not show the override"
+# Every shipped scenario and benchmark scenario validates, models built (a study file lists its runs).
+for f in "$src"/scenarios/*.toml "$src"/bench/simpy/*.toml; do
+  if grep -q '^\[sweep\]' "$f"; then expect_rc 0 "$dcsim" sweep "$f" --list; else expect_rc 0 "$dcsim" validate "$f"; fi
+done
 expect_rc 2 "$dcsim" run "$src/scenarios/mmc.toml" -o /proc/none/x.h5 --quiet
 grep -q "cannot write the output file" "$tmp/e" || fail "unwritable output: $(cat "$tmp/e")"
 expect_rc 2 "$dcsim" info "$tmp/none.h5"
