@@ -308,6 +308,10 @@ void ServingModel::finish(SimTime now, Summary& sum) {
               "1/s", "output tokens of the requests served, per second");
       sum.add_count(g + ".preemptions", static_cast<std::int64_t>(cl.preemptions - cl.preemptions_ms),
                     "requests preempted because the KV cache was full (recomputed later)");
+      // A GPU is busy while it holds any request, so utilisation says little here: how full its batch is does.
+      const double on_line = cl.operational_ms.mean(cl.operational_tw, now) * cl.max_batch;
+      sum.add(g + ".batch_occupancy", on_line > 0 ? (mean_in_system(ci) - mean_queue(ci)) / on_line : 0.0, "1",
+              "requests held by the GPUs (running, joining or waiting for KV room) / (GPUs on line x max_batch), time-averaged");
     }
   }
   sum.add("serving.it_energy_kwh", fleet_energy / 3.6e6, "kWh", "GPU and server energy of the whole fleet");

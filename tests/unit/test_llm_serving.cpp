@@ -162,6 +162,7 @@ decode = { fixed = "10 ms", per_request = "1 ms", per_cached_token = "0 s" })";
   CHECK(r.n("serving.c.output_tokens_per_s") == Approx(expected).epsilon(2 * 32 * 1000 / 3600.0 / expected));
   CHECK(r.n("serving.c.output_tokens_per_s") <= expected * (1 + 1e-9));
   CHECK(r.n("serving.text.gpu_utilisation") == Approx(1.0));
+  CHECK(r.n("serving.c.batch_occupancy") == Approx(1.0).epsilon(0.01));  // a full batch of 32 throughout
 }
 
 TEST_CASE("Little's law holds for continuously batched requests", "[serving][llm][validation]") {
@@ -178,6 +179,9 @@ TEST_CASE("Little's law holds for continuously batched requests", "[serving][llm
   const double L = sv->mean_in_system(0), W = f.response.mean();
   INFO("L = " << L << ", λW = " << lambda * W);
   CHECK(std::abs(L - lambda * W) <= 0.01 * L);
+  // Nobody waits in the queue at this load (4 GPUs of 64 each): the batches hold L, over 4 x 64 slots.
+  CHECK(sv->mean_queue(0) < 1e-3);
+  CHECK(r.n("serving.c.batch_occupancy") == Approx(L / (4 * 64)).epsilon(0.01));
   // TTFT below the response, TPOT within the iteration times a batch of at most 64 could have.
   CHECK(r.n("serving.text.all.ttft_mean_s") < W);
   CHECK(r.n("serving.text.all.tpot_p50_s") >= 0.011);
