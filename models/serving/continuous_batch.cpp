@@ -22,8 +22,9 @@ ContinuousBatcher::ContinuousBatcher(LlmLatency lat, LlmLimits lim) : base_(lat)
 namespace {
 // The tokens a joiner's prefill processes with chunked prefill: its prompt and output so far, at least one
 // (an empty prompt still takes an iteration to give its first token).
-std::uint64_t fill_tokens(std::uint32_t prompt, std::uint32_t done) {
-  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(prompt) + done);
+template <class R>
+std::uint64_t fill_tokens(const R& r) {
+  return std::max<std::uint64_t>(1, r.tokens());
 }
 }  // namespace
 
@@ -50,7 +51,7 @@ double ContinuousBatcher::first_token_promise(std::uint64_t id) const {
   }
   // Everything waiting joins the next prefill if the budget, the batch limit and the cache take it all:
   // the last joiner's need (its cache, and room for the next iteration) is the largest of the checks.
-  const std::uint64_t tokens = wait_tokens_;
+  const std::uint64_t tokens = wait_.tokens();
   k += tokens + wait_.size();
   if (tokens > lim_.prefill_budget || b + wait_.size() > lim_.max_batch || k + b + wait_.size() > lim_.kv_tokens) return never;
   return next_ + lat_.prefill_time(static_cast<double>(lim_.prefill_budget));
@@ -71,7 +72,7 @@ void ContinuousBatcher::join_run(Req& r) {
     seq_ = static_cast<std::uint32_t>(run_.size());
   }
   r.key = (iter_ + (r.output - r.done)) << kSeqBits | seq_++;
-  cached_ += static_cast<std::uint64_t>(r.prompt) + r.done;
+  cached_ += r.tokens();
   run_.push_back(r);
   std::push_heap(run_.begin(), run_.end(), later);
 }
@@ -114,7 +115,6 @@ void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint
                                 " tokens can exceed the prefill budget of " + std::to_string(lim_.prefill_budget) + " tokens");
   }
   wait_.push_back(Req{static_cast<std::uint32_t>(id), prompt, output});
-  wait_tokens_ += prompt;
   switch (phase_) {
     case Phase::idle: next_segment(now); break;
     case Phase::prefill: break;  // the prefill's end looks at the queue
@@ -137,7 +137,6 @@ void ContinuousBatcher::submit(std::uint64_t id, std::uint32_t prompt, std::uint
 bool ContinuousBatcher::withdraw(std::uint64_t id) {
   const auto it = std::find_if(wait_.begin(), wait_.end(), [id](const Req& r) { return r.id == id; });
   if (it == wait_.end()) return false;
-  wait_tokens_ -= static_cast<std::uint64_t>(it->prompt) + it->done;
   wait_.erase(it);
   // Idle with the queue emptied, or a change planned for a join that no longer has a joiner: plan again.
   // A join planned for a queue now empty: the decode segment goes on as if the request had never come.
@@ -158,7 +157,6 @@ void ContinuousBatcher::clear(std::vector<std::uint64_t>& ids) {
   head_filled_ = 0;
   chunk_ = 0;
   wait_.clear();
-  wait_tokens_ = 0;
   phase_ = Phase::idle;
   due_ = Due::none;
   due_n_ = 0;
@@ -179,7 +177,7 @@ void ContinuousBatcher::start_prefill(double now) {
   std::uint64_t k = cached_tokens(), tokens = 0;
   while (!wait_.empty() && run_.size() + joining_.size() < lim_.max_batch) {
     const Req& r = wait_.front();
-    const std::uint64_t p = static_cast<std::uint64_t>(r.prompt) + r.done;  // recomputed with its output so far
+    const std::uint64_t p = r.tokens();  // recomputed with its output so far
     // Room for its cache and, unless it is alone, for the batch's next decode iteration too: a request that
     // joined only to be preempted at once would thrash.
     const bool alone = run_.empty() && joining_.empty();
@@ -188,7 +186,6 @@ void ContinuousBatcher::start_prefill(double now) {
     tokens += p;
     k += p + 1;
     joining_.push_back(r);
-    wait_tokens_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
     wait_.pop_front();
   }
   joining_cache_ = k - cached_tokens();
@@ -234,7 +231,7 @@ void ContinuousBatcher::plan_decode() {
     // The first joiner's prompt is done, or the stream is short of another full chunk (the segment's chunk
     // size would change): whichever comes first.
     const Req& h = joining_.front();
-    const std::uint64_t left = fill_tokens(h.prompt, h.done) - head_filled_;
+    const std::uint64_t left = fill_tokens(h) - head_filled_;
     const std::uint64_t n_c = std::min((left + chunk_ - 1) / chunk_, stream_ / chunk_);
     if (n_c <= due_n_) {
       due_ = Due::chunk;
@@ -248,7 +245,7 @@ void ContinuousBatcher::admit_stream() {
   std::uint64_t k = cached_ + reserved_;
   while (!wait_.empty() && run_.size() + joining_.size() < lim_.max_batch) {
     const Req& r = wait_.front();
-    const std::uint64_t p = fill_tokens(r.prompt, r.done);  // recomputed with its output so far
+    const std::uint64_t p = fill_tokens(r);  // recomputed with its output so far
     // As in start_prefill: its cache, and room for the batch's next iteration unless it is alone.
     const bool alone = run_.empty() && joining_.empty();
     if (k + p + 1 + (alone ? 0 : run_.size() + joining_.size() + 1) > lim_.kv_tokens) break;
@@ -256,7 +253,6 @@ void ContinuousBatcher::admit_stream() {
     reserved_ += p + 1;
     stream_ += p;
     joining_.push_back(r);
-    wait_tokens_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
     wait_.pop_front();
   }
 }
@@ -292,7 +288,7 @@ void ContinuousBatcher::advance_stream(std::uint64_t n, double t, std::vector<Ev
   std::size_t j = 0;
   for (; j < joining_.size(); ++j) {
     Req& r = joining_[j];
-    const std::uint64_t p = fill_tokens(r.prompt, r.done);
+    const std::uint64_t p = fill_tokens(r);
     if (tokens < p - head_filled_) {
       head_filled_ += static_cast<std::uint32_t>(tokens);
       break;
@@ -300,38 +296,30 @@ void ContinuousBatcher::advance_stream(std::uint64_t n, double t, std::vector<Ev
     tokens -= p - head_filled_;
     head_filled_ = 0;
     reserved_ -= p + 1;
-    ++r.done;  // the iteration with the prompt's last chunk produces its next token
-    ++generated_;
-    if (!r.started) {
-      r.started = true;
-      out.push_back({What::first_token, r.id, t});
-    }
-    if (r.done == r.output) {
-      out.push_back({What::finished, r.id, t});
-    } else {
-      join_run(r);
-    }
+    prefilled(r, t, out);  // the iteration with the prompt's last chunk produces its next token
   }
   joining_.erase(joining_.begin(), joining_.begin() + static_cast<std::ptrdiff_t>(j));
+}
+
+void ContinuousBatcher::prefilled(Req& r, double t, std::vector<Event>& out) {
+  ++r.done;
+  ++generated_;
+  if (!r.started) {
+    r.started = true;
+    out.push_back({What::first_token, r.id, t});
+  }
+  if (r.done == r.output) {
+    out.push_back({What::finished, r.id, t});
+  } else {
+    join_run(r);
+  }
 }
 
 void ContinuousBatcher::advance(std::vector<Event>& out) {
   const double t = next_;
   if (phase_ == Phase::idle) return;
   if (phase_ == Phase::prefill) {
-    for (Req& r : joining_) {
-      ++r.done;  // the prefill iteration produces the request's next token
-      ++generated_;
-      if (!r.started) {
-        r.started = true;
-        out.push_back({What::first_token, r.id, t});
-      }
-      if (r.done == r.output) {
-        out.push_back({What::finished, r.id, t});
-      } else {
-        join_run(r);
-      }
-    }
+    for (Req& r : joining_) prefilled(r, t, out);
     joining_.clear();
     start_prefill(t);
     return;
@@ -355,12 +343,11 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
   // joiner of the stream first, the newest first).
   while (!joining_.empty() && cached_ + reserved_ + run_.size() > lim_.kv_tokens) {
     const Req& r = joining_.back();
-    const std::uint64_t p = fill_tokens(r.prompt, r.done);
+    const std::uint64_t p = fill_tokens(r);
     stream_ -= p - (joining_.size() == 1 ? head_filled_ : 0);
     if (joining_.size() == 1) head_filled_ = 0;
     reserved_ -= p + 1;
     out.push_back({What::preempted, r.id, t});
-    wait_tokens_ += static_cast<std::uint64_t>(r.prompt) + r.done;
     wait_.push_front(r);
     joining_.pop_back();
   }
@@ -368,9 +355,8 @@ void ContinuousBatcher::advance(std::vector<Event>& out) {
     const auto it = std::max_element(run_.begin(), run_.end(), [](const Req& x, const Req& y) { return x.seq() < y.seq(); });
     Req r = *it;
     r.done = r.output - static_cast<std::uint32_t>(r.end() - iter_);
-    cached_ -= static_cast<std::uint64_t>(r.prompt) + r.done;
+    cached_ -= r.tokens();
     out.push_back({What::preempted, r.id, t});
-    wait_tokens_ += static_cast<std::uint64_t>(r.prompt) + r.done;
     wait_.push_front(r);
     *it = run_.back();
     run_.pop_back();

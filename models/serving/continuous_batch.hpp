@@ -117,30 +117,36 @@ class ContinuousBatcher {
     // While running: the decode iteration (of iter_) that gives its last token, and below it the order it
     // joined in (mod 2^24, renumbered before it wraps): the heap's key.
     std::uint64_t key = 0;
+    std::uint64_t tokens() const noexcept { return std::uint64_t{prompt} + done; }  // its prefill (and cache)
     std::uint64_t end() const noexcept { return key >> kSeqBits; }
     std::uint32_t seq() const noexcept { return static_cast<std::uint32_t>(key & ((std::uint64_t{1} << kSeqBits) - 1)); }
   };
   static constexpr int kSeqBits = 24;
   enum class Phase : std::uint8_t { idle, prefill, decode };
   // The waiting requests, FIFO: a vector read from a head index (a preempted request goes back in front),
-  // emptied in place when drained, so a GPU's queue allocates once rather than in deque blocks.
+  // emptied in place when drained, so a GPU's queue allocates once rather than in deque blocks. It keeps
+  // the sum of its requests' tokens() (what their prefill would process).
   class Fifo {
    public:
     bool empty() const noexcept { return head_ == v_.size(); }
     std::size_t size() const noexcept { return v_.size() - head_; }
+    std::uint64_t tokens() const noexcept { return tokens_; }
     const Req& front() const { return v_[head_]; }
     const Req& back() const { return v_.back(); }
-    void push_back(const Req& r) { v_.push_back(r); }
+    void push_back(const Req& r) { v_.push_back(r), tokens_ += r.tokens(); }
     void push_front(const Req& r) {
       if (head_ > 0) v_[--head_] = r; else v_.insert(v_.begin(), r);
+      tokens_ += r.tokens();
     }
     void pop_front() {
+      tokens_ -= v_[head_].tokens();
       if (++head_ == v_.size()) clear();
     }
-    void clear() noexcept { v_.clear(), head_ = 0; }
+    void clear() noexcept { v_.clear(), head_ = 0, tokens_ = 0; }
     std::vector<Req>::const_iterator begin() const { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
     std::vector<Req>::const_iterator end() const { return v_.end(); }
     void erase(std::vector<Req>::const_iterator it) {
+      tokens_ -= it->tokens();
       v_.erase(it);
       if (empty()) clear();
     }
@@ -148,6 +154,7 @@ class ContinuousBatcher {
    private:
     std::vector<Req> v_;
     std::size_t head_ = 0;
+    std::uint64_t tokens_ = 0;
   };
 
   double decode_span(std::uint64_t n) const;        // T(n) of the current decode segment
@@ -161,6 +168,7 @@ class ContinuousBatcher {
   void start_segment(double now);                    // chunked: admits joiners, then a hybrid or decode segment
   void admit_stream();                               // chunked: waiting requests into the prefill stream
   void advance_stream(std::uint64_t n, double t, std::vector<Event>& out);  // n hybrid iterations' chunks
+  void prefilled(Req& r, double t, std::vector<Event>& out);  // its prefill gave its next token: run or finish
   void next_segment(double t) { lim_.chunked_prefill ? start_segment(t) : start_prefill(t); }
 
   LlmLatency base_, lat_;  // at full clock, and at the current speed
@@ -170,7 +178,6 @@ class ContinuousBatcher {
   std::vector<Req> run_;
   std::uint64_t iter_ = 0;  // decode iterations so far (running requests all advance one per iteration)
   std::uint32_t seq_ = 0;   // the next join's order (below 2^kSeqBits)
-  std::uint64_t wait_tokens_ = 0;    // prompt and output so far of the waiting requests (their prefill)
   std::uint64_t joining_cache_ = 0;  // the cache the prefill under way adds (prompt, output so far, one token each)
   Fifo wait_;
   std::vector<Req> joining_;  // in the prefill iteration under way (chunked: the prefill stream, FIFO)

@@ -142,6 +142,7 @@ void ServingModel::Impl::llm_change(std::size_t ci, std::uint32_t g) {
   llm_events.clear();
   b.advance(llm_events);
   const double rtt = self->sites_[cl.site].network_rtt_s;
+  bool preempted = false;
   for (const auto& e : llm_events) {
     const auto i = static_cast<std::uint32_t>(e.id);
     Rec& r = recs[i];
@@ -158,14 +159,13 @@ void ServingModel::Impl::llm_change(std::size_t ci, std::uint32_t g) {
         break;
       }
       case ContinuousBatcher::What::finished: llm_finished(cl, i, e.t); break;
-      case ContinuousBatcher::What::preempted: ++cl.preemptions; break;
+      case ContinuousBatcher::What::preempted:
+        ++cl.preemptions;
+        preempted = true;
+        break;
     }
   }
-  if (!llm_events.empty() && std::any_of(llm_events.begin(), llm_events.end(), [](const ContinuousBatcher::Event& e) {
-        return e.what == ContinuousBatcher::What::preempted;
-      })) {
-    llm_rearm(ci, g);  // a preempted request is back ahead of those promised a first token
-  }
+  if (preempted) llm_rearm(ci, g);  // a preempted request is back ahead of those promised a first token
   llm_sync(ci, g);
   llm_dispatch(ci);
 }

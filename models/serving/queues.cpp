@@ -66,7 +66,7 @@ void ServingModel::submit(const workload::Request& req) {
     // llm_rearm gives the request its timer (a failure requeues it with one).
     const Rec& given = m.recs[i];
     if (given.state == kInService &&
-        cl.llm[given.gpu].first_token_promise(i) + 1e-6 < req.created.to_seconds() + std::min(req.patience_s, 1e300)) {
+        cl.llm[given.gpu].first_token_promise(i) + 1e-6 < req.created.to_seconds() + req.patience_s) {
       return;
     }
     m.arm_patience(i);
