@@ -131,21 +131,21 @@ int main(int argc, char** argv) {
   bench::MMcResult mmc;
   const SimTime mmc_horizon = SimTime::hours(20);
   if (!text_only) {
-  const auto p = bench::run_paired(reps, [&] { fleet = run_fleet(over, false); },
-                                   [&] { mmc = bench::handwritten_mmc(mmc_horizon, 64, 57.6, 1.0, 7); });
-  const auto f = bench::run_paired(reps, [&] { with_facility = run_fleet(over, true); }, [&] { fleet = run_fleet(over, false); });
-  const double fleet_rate = static_cast<double>(fleet.requests) / p.median_a();
-  const double mmc_rate = static_cast<double>(mmc.customers) / p.median_b();
-  std::printf("20,000-GPU surge fleet, %ld simulated minutes from t = 0, %d paired repetitions, medians\n", minutes, reps);
-  std::printf("  (serving figures without the thermal and cooling models)\n");
-  std::printf("  requests handled     %llu (%llu events)\n", static_cast<unsigned long long>(fleet.requests),
-              static_cast<unsigned long long>(fleet.events));
-  std::printf("  serving stack        %.2f M requests/s\n", fleet_rate / 1e6);
-  std::printf("  hand-written M/M/c   %.2f M customers/s\n", mmc_rate / 1e6);
-  std::printf("  ratio                %.2fx (target >= 0.4x)\n", fleet_rate / mmc_rate);
-  std::printf("  with thermal+cooling %.2f s vs %.2f s without: the thermal and cooling models take %.1f %% of the wall "
-              "time (target <= 25 %%)\n",
-              f.median_a(), f.median_b(), 100.0 * (f.median_a() - f.median_b()) / f.median_a());
+    const auto p = bench::run_paired(reps, [&] { fleet = run_fleet(over, false); },
+                                     [&] { mmc = bench::handwritten_mmc(mmc_horizon, 64, 57.6, 1.0, 7); });
+    const auto f = bench::run_paired(reps, [&] { with_facility = run_fleet(over, true); }, [&] { fleet = run_fleet(over, false); });
+    const double fleet_rate = static_cast<double>(fleet.requests) / p.median_a();
+    const double mmc_rate = static_cast<double>(mmc.customers) / p.median_b();
+    std::printf("20,000-GPU surge fleet, %ld simulated minutes from t = 0, %d paired repetitions, medians\n", minutes, reps);
+    std::printf("  (serving figures without the thermal and cooling models)\n");
+    std::printf("  requests handled     %llu (%llu events)\n", static_cast<unsigned long long>(fleet.requests),
+                static_cast<unsigned long long>(fleet.events));
+    std::printf("  serving stack        %.2f M requests/s\n", fleet_rate / 1e6);
+    std::printf("  hand-written M/M/c   %.2f M customers/s\n", mmc_rate / 1e6);
+    std::printf("  ratio                %.2fx (target >= 0.4x)\n", fleet_rate / mmc_rate);
+    std::printf("  with thermal+cooling %.2f s vs %.2f s without: the thermal and cooling models take %.1f %% of the wall "
+                "time (target <= 25 %%)\n",
+                f.median_a(), f.median_b(), 100.0 * (f.median_a() - f.median_b()) / f.median_a());
   }
   if (text) {
     std::vector<std::string> cont = over;  // the scenario's text clusters as shipped: continuous batching
